@@ -1,0 +1,56 @@
+# Two commands for a newcomer: `make run` (the whole pipeline, embedded) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+UV_VERSION := 0.13.9
+
+.PHONY: run dev summary mlflow-ui test test-stack test-ui lint format lock bench clean-state
+
+$(INSTALLED): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) --compile-bytecode requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps --compile-bytecode -e .
+	@rm -f $(VENV)/.installed-* && touch $@
+
+## run: materialize every asset and check for every year, headless, and print the summary
+run: $(INSTALLED)
+	$(PY) -m victoria_demand run
+
+## summary: print the per-year summary of what the embedded state holds
+summary: $(INSTALLED)
+	$(PY) -m victoria_demand summary
+
+## dev: the Dagster UI (webserver and daemon) on the embedded state, http://127.0.0.1:3000
+dev: $(INSTALLED)
+	DAGSTER_HOME="$$($(PY) -m victoria_demand prepare)" \
+	  $(VENV)/bin/dagster dev -m victoria_demand.definitions -h 127.0.0.1 -p 3000
+
+## mlflow-ui: the MLflow UI on the embedded store, http://127.0.0.1:5000
+mlflow-ui: $(INSTALLED)
+	MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false $(VENV)/bin/mlflow server --workers 1 \
+	  --host 127.0.0.1 --port 5000 \
+	  --backend-store-uri "sqlite:///$$($(PY) -c 'from victoria_demand import settings; print(settings.home())')/mlflow.db"
+
+## test: the test suite (unit and integration)
+test: $(INSTALLED)
+	$(PY) -m pytest -q
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+## lock: re-resolve requirements.lock from pyproject.toml
+lock:
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+
+bench: $(INSTALLED)
+	$(PY) bench/accuracy.py && $(PY) bench/pipeline.py
+
+## clean-state: delete the embedded state (runs, models, forecasts) to start over
+clean-state:
+	rm -rf "$${VICTORIA_DEMAND_HOME:-.victoria_demand}"

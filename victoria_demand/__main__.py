@@ -1,0 +1,5 @@
+import sys
+
+from victoria_demand.cli import main
+
+sys.exit(main())

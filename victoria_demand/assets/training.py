@@ -1,0 +1,48 @@
+"""One December model per year, tracked and registered in MLflow."""
+
+import pandas as pd
+from dagster import AssetExecutionContext, MetadataValue, Output, asset
+
+from victoria_demand.core.features import FEATURE_SET
+from victoria_demand.core.training import fit_december_model, model_inputs, split_december
+from victoria_demand.partitions import yearly_partitions
+from victoria_demand.resources.mlflow_registry import MlflowRegistry
+
+
+@asset(
+    group_name="training",
+    kinds={"scikitlearn", "mlflow"},
+    partitions_def=yearly_partitions,
+    code_version=f"features-{FEATURE_SET.version}",
+    description=(
+        "A linear regression on the declared feature set, fit on January-November and "
+        "scored on December of the year (Melbourne time), logged and registered in MLflow. "
+        "The value is a reference to the registered model version, not the model."
+    ),
+)
+def december_model(
+    context: AssetExecutionContext, clean_demand: pd.DataFrame, mlflow: MlflowRegistry
+) -> Output[dict]:
+    year = int(context.partition_key)
+    model = fit_december_model(clean_demand)
+    reference = mlflow.log_december_model(
+        year=year,
+        model=model,
+        input_example=model_inputs(split_december(clean_demand).december.head(5)),
+        dagster_run_id=context.run_id,
+    )
+    errors, naive = model.errors, model.seasonal_naive_errors
+    return Output(
+        reference,
+        metadata={
+            "rmse_mw": errors.rmse,
+            "mae_mw": errors.mae,
+            "mape_percent": errors.mape,
+            "seasonal_naive_rmse_mw": naive.rmse,
+            "seasonal_naive_mape_percent": naive.mape,
+            "feature_set_version": FEATURE_SET.version,
+            "model_version": reference["version"],
+            "model_uri": reference["uri"],
+            "mlflow_run": MetadataValue.url(reference["run_url"]),
+        },
+    )

@@ -1,0 +1,268 @@
+"""The declared feature set: small transformers that turn the raw inputs into regressors.
+
+Every model version uses the same inputs (``MODEL_INPUTS``) and the same derived features,
+declared once in :data:`FEATURE_SET` and versioned. The transformers live inside the logged
+scikit-learn Pipeline, so a model loaded from the registry predicts from raw columns.
+
+Why these features (a month-ahead forecast may not use December demand, so no demand lags):
+
+* the daily load profile differs between working days and days off;
+* demand answers temperature non-linearly (heating below ~16 degrees C, cooling above ~18),
+  and differently by time of day and day type: hinge terms per four-hour block and day type;
+* heat builds up: recent temperature history (3 h, 24 h, 48 h means, 24 h extremes);
+* lighting load follows the sun, which moves a lot between January and December: darkness
+  and solar elevation per block;
+* the summer-holiday weeks around Christmas, learnable from early January;
+* Mondays, Fridays and weekends have their own shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from victoria_demand.core.calendar import (
+    HALF_HOURS_PER_DAY,
+    melbourne_calendar,
+    solar_elevation_degrees,
+)
+
+MODEL_INPUTS = ("time_utc", "temperature_c", "holiday")
+
+BLOCKS_PER_DAY = 6  # four-hour blocks of the day
+SATURDAY, SUNDAY, MONDAY, FRIDAY = 5, 6, 0, 4
+
+
+@dataclass(frozen=True)
+class FeatureSet:
+    """Everything that defines the regressors; logged with every model version."""
+
+    version: str
+    inputs: tuple[str, ...]
+    heating_knots_c: tuple[float, ...]
+    cooling_knots_c: tuple[float, ...]
+    cooling_knots_24h_c: tuple[float, ...]
+    heating_knots_24h_c: tuple[float, ...]
+    heat_build_up_3h_knot_c: float
+    heat_build_up_24h_max_knot_c: float
+    temperature_windows: tuple[str, ...]
+    twilight_depth_degrees: float
+    summer_break: tuple[tuple[int, int], tuple[int, int]]
+    own_shape_days: tuple[int, ...]
+
+    def describe(self) -> dict:
+        return asdict(self)
+
+
+FEATURE_SET = FeatureSet(
+    version="2",
+    inputs=MODEL_INPUTS,
+    heating_knots_c=(16.0, 12.0, 8.0),
+    cooling_knots_c=(18.0, 22.0, 26.0, 30.0, 34.0),
+    cooling_knots_24h_c=(18.0, 22.0, 26.0),
+    heating_knots_24h_c=(14.0, 10.0),
+    heat_build_up_3h_knot_c=24.0,
+    heat_build_up_24h_max_knot_c=25.0,
+    temperature_windows=("3h", "24h", "48h"),
+    # civil twilight: lights come on as the sun sinks through the first six degrees
+    twilight_depth_degrees=6.0,
+    # (month, day) to (month, day), wrapping over New Year
+    summer_break=((12, 24), (1, 6)),
+    own_shape_days=(MONDAY, FRIDAY, SATURDAY, SUNDAY),
+)
+
+
+class _ColumnAdder(TransformerMixin, BaseEstimator):
+    """A stateless step that appends derived columns to a DataFrame."""
+
+    def fit(self, X: pd.DataFrame, y=None):
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.n_features_in_ = len(self.feature_names_in_)
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        return X.assign(**self._derive(X))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.asarray([*self.feature_names_in_, *self.added_columns()], dtype=object)
+
+    def _derive(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        raise NotImplementedError
+
+    def added_columns(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+
+def _utc(time: pd.Series) -> pd.Series:
+    """Instants as UTC, reading naive stamps (as MLflow's schema may hand them) as UTC."""
+    time = pd.to_datetime(time)
+    return time.dt.tz_localize("UTC") if time.dt.tz is None else time.dt.tz_convert("UTC")
+
+
+class MelbourneCalendarFeatures(_ColumnAdder):
+    """Wall-clock slot, day type and the summer break, in Melbourne local time."""
+
+    def __init__(self, summer_break=FEATURE_SET.summer_break):
+        self.summer_break = summer_break
+
+    def added_columns(self) -> tuple[str, ...]:
+        return ("half_hour", "block", "day_of_week", "day_off", "summer_break")
+
+    def _derive(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        calendar = melbourne_calendar(_utc(X["time_utc"]))
+        day_of_week = calendar["day_of_week"].to_numpy()
+        holiday = X["holiday"].astype(bool).to_numpy()
+        month_day = calendar["month"].to_numpy() * 100 + calendar["day"].to_numpy()
+        (start_month, start_day), (end_month, end_day) = self.summer_break
+        in_break = (month_day >= start_month * 100 + start_day) | (
+            month_day <= end_month * 100 + end_day
+        )
+        half_hour = calendar["half_hour"].to_numpy()
+        return {
+            "half_hour": half_hour,
+            "block": half_hour // (HALF_HOURS_PER_DAY // BLOCKS_PER_DAY),
+            "day_of_week": day_of_week,
+            "day_off": (day_of_week >= SATURDAY) | holiday,
+            "summer_break": in_break,
+        }
+
+
+class TemperatureHistory(_ColumnAdder):
+    """Trailing temperature statistics over time windows, whatever the row order.
+
+    Windows are in absolute time, so a missing stretch shortens the history instead of
+    shifting it; the first rows of a frame see only the history the frame holds.
+    """
+
+    def __init__(self, windows=FEATURE_SET.temperature_windows):
+        self.windows = windows
+
+    def added_columns(self) -> tuple[str, ...]:
+        return (
+            *(f"temperature_mean_{window}" for window in self.windows),
+            "temperature_max_24h",
+            "temperature_min_24h",
+        )
+
+    def _derive(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        time = _utc(X["time_utc"])
+        order = np.argsort(time.to_numpy(), kind="stable")
+        series = pd.Series(
+            X["temperature_c"].to_numpy(dtype=float)[order],
+            index=pd.DatetimeIndex(time.to_numpy()[order]),
+        )
+        restore = np.empty_like(order)
+        restore[order] = np.arange(len(order))
+        derived = {
+            f"temperature_mean_{window}": series.rolling(window, min_periods=1).mean()
+            for window in self.windows
+        }
+        derived["temperature_max_24h"] = series.rolling("24h", min_periods=1).max()
+        derived["temperature_min_24h"] = series.rolling("24h", min_periods=1).min()
+        return {name: values.to_numpy()[restore] for name, values in derived.items()}
+
+
+class Daylight(_ColumnAdder):
+    """The sun over Melbourne: elevation, and darkness through civil twilight (0 to 1)."""
+
+    def __init__(self, twilight_depth_degrees=FEATURE_SET.twilight_depth_degrees):
+        self.twilight_depth_degrees = twilight_depth_degrees
+
+    def added_columns(self) -> tuple[str, ...]:
+        return ("solar_elevation", "darkness")
+
+    def _derive(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        elevation = solar_elevation_degrees(_utc(X["time_utc"]))
+        darkness = np.clip(-elevation, 0.0, self.twilight_depth_degrees)
+        return {
+            "solar_elevation": elevation,
+            "darkness": darkness / self.twilight_depth_degrees,
+        }
+
+
+class DemandRegressors(TransformerMixin, BaseEstimator):
+    """The regression's design matrix: each effect broken down by when it happens.
+
+    Consumes the columns the steps before it add; every output column is named for the
+    effect and the group it belongs to, so the fitted coefficients read as a table.
+    """
+
+    def __init__(self, feature_set: FeatureSet = FEATURE_SET):
+        self.feature_set = feature_set
+
+    def fit(self, X: pd.DataFrame, y=None):
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.n_features_in_ = len(self.feature_names_in_)
+        self.feature_names_out_ = np.asarray(list(self._design(X.head(1))), dtype=object)
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        design = pd.DataFrame(self._design(X), index=X.index)
+        return design.loc[:, self.feature_names_out_]
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return self.feature_names_out_
+
+    def _design(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        fs = self.feature_set
+        day_off = X["day_off"].to_numpy(dtype=bool)
+        day_types = {"workday": ~day_off, "day_off": day_off}
+        half_hour = X["half_hour"].to_numpy()
+        block = X["block"].to_numpy()
+        temperature = X["temperature_c"].to_numpy(dtype=float)
+        mean_3h = X["temperature_mean_3h"].to_numpy(dtype=float)
+        mean_24h = X["temperature_mean_24h"].to_numpy(dtype=float)
+
+        # The block-level effects: (name, values), each split by block and day type.
+        effects: list[tuple[str, np.ndarray]] = [
+            *(
+                (f"cooling_above_{k:g}c", np.maximum(temperature - k, 0))
+                for k in fs.cooling_knots_c
+            ),
+            *(
+                (f"heating_below_{k:g}c", np.maximum(k - temperature, 0))
+                for k in fs.heating_knots_c
+            ),
+            *(
+                (f"cooling_24h_above_{k:g}c", np.maximum(mean_24h - k, 0))
+                for k in fs.cooling_knots_24h_c
+            ),
+            *(
+                (f"heating_24h_below_{k:g}c", np.maximum(k - mean_24h, 0))
+                for k in fs.heating_knots_24h_c
+            ),
+            (
+                f"heat_3h_above_{fs.heat_build_up_3h_knot_c:g}c",
+                np.maximum(mean_3h - fs.heat_build_up_3h_knot_c, 0),
+            ),
+            ("summer_break", X["summer_break"].to_numpy(dtype=float)),
+        ]
+        columns: dict[str, np.ndarray] = {}
+        for day_type, in_type in day_types.items():
+            for slot in range(HALF_HOURS_PER_DAY):
+                columns[f"profile_{day_type}_hh{slot:02d}"] = (in_type & (half_hour == slot)) * 1.0
+        for name, values in effects:
+            for day_type, in_type in day_types.items():
+                for b in range(BLOCKS_PER_DAY):
+                    columns[f"{name}_{day_type}_b{b}"] = values * (in_type & (block == b))
+
+        holiday_free_days = X["day_of_week"].to_numpy()
+        holiday_free_days = np.where(X["holiday"].to_numpy(dtype=bool), -1, holiday_free_days)
+        elevation = X["solar_elevation"].to_numpy(dtype=float)
+        darkness = X["darkness"].to_numpy(dtype=float)
+        for b in range(BLOCKS_PER_DAY):
+            in_block = block == b
+            columns[f"darkness_b{b}"] = darkness * in_block
+            columns[f"sun_elevation_b{b}"] = np.clip(elevation, 0, 90) * in_block
+            for day in fs.own_shape_days:
+                columns[f"weekday{day}_b{b}"] = ((holiday_free_days == day) & in_block) * 1.0
+
+        columns["temperature_mean_48h"] = X["temperature_mean_48h"].to_numpy(dtype=float)
+        columns[f"temperature_max_24h_above_{fs.heat_build_up_24h_max_knot_c:g}c"] = np.maximum(
+            X["temperature_max_24h"].to_numpy(dtype=float) - fs.heat_build_up_24h_max_knot_c, 0
+        )
+        columns["temperature_min_24h"] = X["temperature_min_24h"].to_numpy(dtype=float)
+        return columns

@@ -1,0 +1,81 @@
+"""The ``december_forecast`` table: one row per December half-hour and year.
+
+A year is replaced as a whole inside one transaction: readers see the old rows or the new
+ones, never a mix, and the primary key makes a duplicated half-hour impossible.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+
+FORECAST_TABLE = "december_forecast"
+
+_metadata = sa.MetaData()
+december_forecast_table = sa.Table(
+    FORECAST_TABLE,
+    _metadata,
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("time_utc", sa.DateTime(timezone=False), primary_key=True, comment="UTC"),
+    sa.Column("time_local", sa.String(32), nullable=False, comment="Melbourne, ISO 8601"),
+    sa.Column("forecast_mw", sa.Float, nullable=False),
+    sa.Column("actual_mw", sa.Float, nullable=False),
+    sa.Column("model_name", sa.String(200), nullable=False),
+    sa.Column("model_version", sa.String(32), nullable=False),
+    sa.Column("mlflow_run_id", sa.String(64), nullable=False),
+    sa.Column("dagster_run_id", sa.String(64), nullable=False),
+)
+
+
+def forecast_rows(
+    year: int,
+    forecast: pd.DataFrame,
+    *,
+    model_name: str,
+    model_version: str,
+    mlflow_run_id: str,
+    dagster_run_id: str,
+) -> pd.DataFrame:
+    """Table rows from a ``time_utc, forecast_mw, actual_mw`` frame."""
+    time_utc = forecast["time_utc"].dt.tz_convert("UTC")
+    return pd.DataFrame(
+        {
+            "year": year,
+            "time_utc": time_utc.dt.tz_localize(None),
+            "time_local": time_utc.dt.tz_convert("Australia/Melbourne").map(
+                lambda stamp: stamp.isoformat()
+            ),
+            "forecast_mw": forecast["forecast_mw"].astype(float),
+            "actual_mw": forecast["actual_mw"].astype(float),
+            "model_name": model_name,
+            "model_version": str(model_version),
+            "mlflow_run_id": mlflow_run_id,
+            "dagster_run_id": dagster_run_id,
+        }
+    )
+
+
+def replace_year(engine: sa.Engine, year: int, rows: pd.DataFrame) -> int:
+    """Swap in the rows of ``year`` atomically; returns how many were written."""
+    if (rows["year"] != year).any():
+        raise ValueError(f"rows for other years than {year} were handed to replace_year")
+    records = rows.to_dict(orient="records")
+    for record in records:
+        record["time_utc"] = record["time_utc"].to_pydatetime()
+    _metadata.create_all(engine, checkfirst=True)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.delete(december_forecast_table).where(december_forecast_table.c.year == year)
+        )
+        connection.execute(sa.insert(december_forecast_table), records)
+    return len(records)
+
+
+def read_year(engine: sa.Engine, year: int) -> pd.DataFrame:
+    query = (
+        sa.select(december_forecast_table)
+        .where(december_forecast_table.c.year == year)
+        .order_by(december_forecast_table.c.time_utc)
+    )
+    with engine.connect() as connection:
+        return pd.read_sql(query, connection)

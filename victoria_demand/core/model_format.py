@@ -1,0 +1,48 @@
+"""How models are stored: skops, with an allow-list that lives in this code.
+
+MLflow 3 saves scikit-learn models with skops by default, and skops refuses types that are
+not trusted. MLflow's own loader reads the trusted list from the model's MLmodel file, so a
+crafted artifact could trust anything, and it requires MLFLOW_ALLOW_PICKLE_DESERIALIZATION.
+We load the ``model.skops`` file ourselves with *our* list: a model that holds any other
+type is refused before a single object is built.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+
+import skops.io
+from sklearn.pipeline import Pipeline
+
+SKOPS_TRUSTED_TYPES = [
+    "victoria_demand.core.features.Daylight",
+    "victoria_demand.core.features.DemandRegressors",
+    "victoria_demand.core.features.FeatureSet",
+    "victoria_demand.core.features.MelbourneCalendarFeatures",
+    "victoria_demand.core.features.TemperatureHistory",
+]
+
+_RUNTIME_PACKAGES = ("scikit-learn", "numpy", "pandas", "scipy", "skops")
+
+
+class UntrustedModelError(ValueError):
+    pass
+
+
+def model_requirements() -> list[str]:
+    """Pinned requirements of a logged model, given rather than inferred (inference takes
+    seconds per model, and guesses)."""
+    return [f"{name}=={metadata.version(name)}" for name in _RUNTIME_PACKAGES]
+
+
+def load_skops_model(path: Path, label: str) -> Pipeline:
+    untrusted = sorted(set(skops.io.get_untrusted_types(file=path)) - set(SKOPS_TRUSTED_TYPES))
+    if untrusted:
+        raise UntrustedModelError(
+            f"{label}: refusing to load a model that holds untrusted types {untrusted}"
+        )
+    model = skops.io.load(path, trusted=SKOPS_TRUSTED_TYPES)
+    if not isinstance(model, Pipeline):
+        raise UntrustedModelError(f"{label}: expected a scikit-learn Pipeline, got {type(model)}")
+    return model

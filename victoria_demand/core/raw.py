@@ -1,0 +1,191 @@
+"""Reading and validating the raw half-hourly demand CSV.
+
+Two exports of the same series are accepted:
+
+* the original project's ``vic_electricity.csv``: ``Time`` in UTC with a ``Z`` suffix;
+* the tsibbledata export ``vic_elec.csv``: ``Time`` in Melbourne local time with its offset
+  (``+11:00`` in daylight saving time, ``+10:00`` otherwise).
+
+Both carry the same columns. Every stamp must name its offset: a naive stamp is ambiguous
+twice a year in Melbourne, so it is an error rather than a guess.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from victoria_demand.core.calendar import MELBOURNE
+from victoria_demand.core.errors import DemandDataError
+
+RAW_COLUMNS = ("Time", "Demand", "Temperature", "Date", "Holiday")
+HOLIDAY_VALUES = {"TRUE": True, "FALSE": False}
+
+# Physical plausibility for Victoria. Demand: the record is about 10.5 GW and the grid never
+# sinks near zero; temperature: Melbourne's records are -2.8 and 46.4 degrees C.
+DEMAND_RANGE_MW = (1_000.0, 12_000.0)
+TEMPERATURE_RANGE_C = (-10.0, 50.0)
+
+_LINE_OFFSET = 2  # data row 0 sits on line 2, under the header
+
+
+def read_raw_demand(path: str | Path, *, name: str | None = None) -> pd.DataFrame:
+    """Parse and validate one raw CSV into ``time_utc, demand_mw, temperature_c, holiday``.
+
+    ``name`` is how the file is called in error messages (defaults to the path). Rows are
+    kept in file order; ordering and completeness are judged per year by the cleaning step.
+    """
+    name = name or str(path)
+    raw = Path(path).read_bytes()
+    return parse_raw_demand(raw, name=name)
+
+
+def parse_raw_demand(content: bytes, *, name: str) -> pd.DataFrame:
+    text = _decode(content, name)
+    _check_header(text, name)
+    try:
+        table = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            on_bad_lines="error",
+            engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise DemandDataError(name, f"not a readable CSV table ({error})") from error
+    # A short (truncated) row leaves NaN in its missing fields; treat them as empty text so
+    # the column parsers report them with their line.
+    table = table.fillna("")
+    if table.empty:
+        raise DemandDataError(name, "no data rows under the header")
+
+    time_utc = _parse_time(table["Time"], name)
+    demand = _parse_number(table["Demand"], "Demand", name, DEMAND_RANGE_MW, "MW")
+    temperature = _parse_number(
+        table["Temperature"], "Temperature", name, TEMPERATURE_RANGE_C, "degrees C"
+    )
+    holiday = _parse_holiday(table["Holiday"], name)
+    _check_dates(table["Date"], time_utc, name)
+    return pd.DataFrame(
+        {
+            "time_utc": time_utc,
+            "demand_mw": demand,
+            "temperature_c": temperature,
+            "holiday": holiday,
+        }
+    )
+
+
+def _decode(content: bytes, name: str) -> str:
+    if not content.strip():
+        raise DemandDataError(name, "the file is empty")
+    if b"\x00" in content[:4096]:
+        raise DemandDataError(name, "binary content, not a CSV text file")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DemandDataError(
+            name, f"not UTF-8 text (byte {error.start}): not a CSV file"
+        ) from error
+
+
+def _check_header(text: str, name: str) -> None:
+    first_line = text.splitlines()[0]
+    header = next(csv.reader([first_line]))
+    missing = [column for column in RAW_COLUMNS if column not in header]
+    if missing:
+        unknown = [column for column in header if column not in RAW_COLUMNS]
+        hint = f"; found unexpected {unknown}" if unknown else ""
+        raise DemandDataError(
+            name,
+            f"missing required column(s) {missing} in header {header}{hint}",
+            column=missing[0],
+            line=1,
+        )
+
+
+def _first_bad(mask: np.ndarray | pd.Series) -> int:
+    return int(np.flatnonzero(np.asarray(mask))[0])
+
+
+def _parse_time(column: pd.Series, name: str) -> pd.Series:
+    text = column.str.strip()
+    has_offset = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True)
+    if not has_offset.all():
+        row = _first_bad(~has_offset)
+        raise DemandDataError(
+            name,
+            f"time stamp {column.iloc[row]!r} has no UTC offset; every stamp must name its "
+            "offset (for example 2012-01-01T00:00:00+11:00 or 2011-12-31T13:00:00Z)",
+            column="Time",
+            line=row + _LINE_OFFSET,
+        )
+    parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
+    if parsed.isna().any():
+        row = _first_bad(parsed.isna())
+        raise DemandDataError(
+            name,
+            f"unparseable time stamp {column.iloc[row]!r}",
+            column="Time",
+            line=row + _LINE_OFFSET,
+        )
+    return parsed.dt.as_unit("ns")
+
+
+def _parse_number(
+    column: pd.Series, label: str, name: str, bounds: tuple[float, float], unit: str
+) -> pd.Series:
+    values = pd.to_numeric(column.str.strip(), errors="coerce")
+    if values.isna().any():
+        row = _first_bad(values.isna())
+        shown = column.iloc[row]
+        what = "a missing value" if shown.strip() in {"", "NA", "NaN", "nan"} else repr(shown)
+        raise DemandDataError(
+            name, f"{what} is not a number", column=label, line=row + _LINE_OFFSET
+        )
+    low, high = bounds
+    outside = (values < low) | (values > high) | ~np.isfinite(values)
+    if outside.any():
+        row = _first_bad(outside)
+        raise DemandDataError(
+            name,
+            f"{values.iloc[row]} {unit} is outside the physical range [{low}, {high}]",
+            column=label,
+            line=row + _LINE_OFFSET,
+        )
+    return values.astype("float64")
+
+
+def _parse_holiday(column: pd.Series, name: str) -> pd.Series:
+    flags = column.str.strip().str.upper().map(HOLIDAY_VALUES)
+    if flags.isna().any():
+        row = _first_bad(flags.isna())
+        raise DemandDataError(
+            name,
+            f"{column.iloc[row]!r} is not TRUE or FALSE",
+            column="Holiday",
+            line=row + _LINE_OFFSET,
+        )
+    return flags.astype(bool)
+
+
+def _check_dates(column: pd.Series, time_utc: pd.Series, name: str) -> None:
+    """The ``Date`` column must be the Melbourne calendar date of ``Time``.
+
+    A mismatch means the stamps were written in another time zone than they claim.
+    """
+    local_dates = time_utc.dt.tz_convert(MELBOURNE).dt.strftime("%Y-%m-%d")
+    mismatch = column.str.strip().to_numpy() != local_dates.to_numpy()
+    if mismatch.any():
+        row = _first_bad(mismatch)
+        raise DemandDataError(
+            name,
+            f"date {column.iloc[row]!r} is not the Melbourne date of the time stamp "
+            f"{time_utc.iloc[row].isoformat()} (expected {local_dates.iloc[row]})",
+            column="Date",
+            line=row + _LINE_OFFSET,
+        )

@@ -1,0 +1,227 @@
+"""MLflow as the product uses it: one tracked run per trained year, one registered model,
+the ``champion`` alias, and model loading that never unpickles what it does not know.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import pandas as pd
+from dagster import ConfigurableResource, InitResourceContext
+from mlflow.exceptions import MlflowException
+from mlflow.tracking import MlflowClient
+from pydantic import PrivateAttr
+from sklearn.pipeline import Pipeline
+
+from victoria_demand.core.champion import ChampionDecision, current_champion
+from victoria_demand.core.features import FEATURE_SET, FeatureSet
+from victoria_demand.core.model_format import (
+    SKOPS_TRUSTED_TYPES,
+    load_skops_model,
+    model_requirements,
+)
+from victoria_demand.core.training import DecemberModel
+
+DECISION_TAG_PREFIX = "champion_decision."
+FEATURE_SET_TAG = "feature_set_version"
+
+
+class MlflowRegistry(ConfigurableResource):
+    """Tracking, registration and aliases against one MLflow tracking URI.
+
+    ``artifact_location`` is used when the experiment is first created: the embedded default
+    keeps artifacts under the product's home instead of MLflow's ``./mlruns`` in whatever
+    directory a process happens to start in.
+    """
+
+    tracking_uri: str
+    experiment_name: str = "victoria-demand-december"
+    registered_model_name: str = "victoria_demand_december"
+    artifact_location: str | None = None
+    ui_url: str = "http://127.0.0.1:5000"
+    champion_alias: str = "champion"
+    _client: MlflowClient | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        # log_model only speaks the fluent API, which reads the process-wide tracking URI.
+        mlflow.set_tracking_uri(self.tracking_uri)
+        mlflow.set_registry_uri(self.tracking_uri)
+
+    @property
+    def client(self) -> MlflowClient:
+        if self._client is None:
+            self._client = MlflowClient(self.tracking_uri, self.tracking_uri)
+        return self._client
+
+    def experiment_id(self) -> str:
+        experiment = self.client.get_experiment_by_name(self.experiment_name)
+        if experiment is not None:
+            return experiment.experiment_id
+        try:
+            return self.client.create_experiment(
+                self.experiment_name, artifact_location=self.artifact_location
+            )
+        except MlflowException:  # created meanwhile by a concurrent run
+            experiment = self.client.get_experiment_by_name(self.experiment_name)
+            if experiment is None:
+                raise
+            return experiment.experiment_id
+
+    def run_url(self, run_id: str) -> str:
+        return f"{self.ui_url.rstrip('/')}/#/experiments/{self.experiment_id()}/runs/{run_id}"
+
+    def version_url(self, version: str) -> str:
+        return f"{self.ui_url.rstrip('/')}/#/models/{self.registered_model_name}/versions/{version}"
+
+    # -- training runs -------------------------------------------------------------------
+
+    def log_december_model(
+        self,
+        *,
+        year: int,
+        model: DecemberModel,
+        input_example: pd.DataFrame,
+        dagster_run_id: str,
+        feature_set: FeatureSet = FEATURE_SET,
+        figures: dict[str, Any] | None = None,
+    ) -> dict:
+        """Log one year's fitted model in its own run and register it as a new version.
+
+        Returns the model reference that the ``december_model`` asset stores.
+        """
+        self._ensure_registered_model(feature_set)
+        params = {
+            "year": year,
+            "algorithm": type(model.pipeline[-1]).__name__,
+            "feature_set_version": feature_set.version,
+            "n_features": len(model.pipeline[-1].coef_),
+            "train_rows": model.train_rows,
+            "train_period": f"{year}-01-01/{year}-11-30 Australia/Melbourne",
+            "test_period": f"{year}-12-01/{year}-12-31 Australia/Melbourne",
+        }
+        metrics = {
+            **model.errors.as_dict("december_"),
+            **model.seasonal_naive_errors.as_dict("seasonal_naive_december_"),
+        }
+        tags = {"year": str(year), "dagster_run_id": dagster_run_id, "asset": "december_model"}
+        # MLflow's schema has no time zones: the logged signature takes naive UTC stamps,
+        # which the model's calendar step reads as UTC.
+        input_example = input_example.assign(
+            time_utc=input_example["time_utc"].dt.tz_convert("UTC").dt.tz_localize(None)
+        )
+        with mlflow.start_run(
+            experiment_id=self.experiment_id(), run_name=f"december_model-{year}", tags=tags
+        ) as run:
+            mlflow.log_params(params)
+            mlflow.log_metrics(metrics)
+            mlflow.log_dict(feature_set.describe(), "feature_set.json")
+            for name, figure in (figures or {}).items():
+                mlflow.log_figure(figure, name)
+            model_info = mlflow.sklearn.log_model(
+                sk_model=model.pipeline,
+                name="model",
+                input_example=input_example,
+                pip_requirements=model_requirements(),
+                serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_SKOPS,
+                skops_trusted_types=SKOPS_TRUSTED_TYPES,
+                registered_model_name=self.registered_model_name,
+            )
+        version = str(model_info.registered_model_version)
+        for key, value in {**tags, FEATURE_SET_TAG: feature_set.version}.items():
+            self.client.set_model_version_tag(self.registered_model_name, version, key, value)
+        return {
+            "name": self.registered_model_name,
+            "version": version,
+            "uri": f"models:/{self.registered_model_name}/{version}",
+            "run_id": run.info.run_id,
+            "run_url": self.run_url(run.info.run_id),
+            "year": year,
+            "feature_set_version": feature_set.version,
+            "metrics": metrics,
+        }
+
+    def _ensure_registered_model(self, feature_set: FeatureSet) -> None:
+        """Create the registered model on first use; refuse a different feature set later.
+
+        Every version of one registered model must share the declared features: a new
+        feature set needs a new registered model name, not a silent mix of versions.
+        """
+        name = self.registered_model_name
+        try:
+            registered = self.client.get_registered_model(name)
+        except MlflowException:
+            # another run may create it meanwhile: then it exists, which is all we need
+            with contextlib.suppress(MlflowException):
+                self.client.create_registered_model(
+                    name,
+                    tags={
+                        FEATURE_SET_TAG: feature_set.version,
+                        "feature_set": json.dumps(feature_set.describe()),
+                    },
+                    description=(
+                        "Half-hourly December demand of Victoria, forecast from "
+                        "January-November of the same year by a linear regression on the "
+                        f"declared feature set version {feature_set.version}."
+                    ),
+                )
+            return
+        recorded = registered.tags.get(FEATURE_SET_TAG)
+        if recorded not in (None, feature_set.version):
+            raise ValueError(
+                f"registered model {name!r} holds feature set {recorded}; this code declares "
+                f"{feature_set.version}. Register it under a new name instead."
+            )
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def load_version(self, version: str) -> Pipeline:
+        uri = f"models:/{self.registered_model_name}/{version}"
+        with tempfile.TemporaryDirectory() as scratch:
+            local = mlflow.artifacts.download_artifacts(
+                artifact_uri=f"{uri}/model.skops", dst_path=scratch, tracking_uri=self.tracking_uri
+            )
+            return load_skops_model(Path(local), uri)
+
+    # -- champion ------------------------------------------------------------------------
+
+    def record_decision(self, decision: ChampionDecision) -> str:
+        """Store one year's decision and point the alias at the latest year's winner.
+
+        Returns the version the alias names afterwards. Writing the same decision again
+        changes nothing, so promotion is idempotent.
+        """
+        name = self.registered_model_name
+        self.client.set_registered_model_tag(
+            name, f"{DECISION_TAG_PREFIX}{decision.year}", json.dumps(decision.as_dict())
+        )
+        self.client.set_model_version_tag(
+            name, decision.winner.version, f"champion_for_december_{decision.year}", "true"
+        )
+        champion = current_champion(
+            {year: recorded.winner.version for year, recorded in self.decisions().items()}
+        )
+        assert champion is not None  # the decision just recorded is among them
+        self.client.set_registered_model_alias(name, self.champion_alias, champion)
+        return champion
+
+    def decisions(self) -> dict[int, ChampionDecision]:
+        tags = self.client.get_registered_model(self.registered_model_name).tags
+        return {
+            int(key[len(DECISION_TAG_PREFIX) :]): ChampionDecision.from_dict(json.loads(value))
+            for key, value in tags.items()
+            if key.startswith(DECISION_TAG_PREFIX)
+        }
+
+    def champion_version(self) -> str | None:
+        try:
+            version = self.client.get_model_version_by_alias(
+                self.registered_model_name, self.champion_alias
+            )
+        except MlflowException:
+            return None
+        return str(version.version)

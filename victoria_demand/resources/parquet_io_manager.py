@@ -1,0 +1,152 @@
+"""Asset values as one object per partition: DataFrames as Parquet, small records as JSON.
+
+Local files by default, ``s3://bucket/prefix`` through boto3 for the stack (MinIO or AWS).
+Writes are atomic on both: a local file is written beside its target and renamed over it;
+an S3 PUT becomes visible whole or not at all. A failed step therefore never leaves a
+half-written partition, and never replaces a good one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import typing
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from dagster import ConfigurableIOManager, InputContext, MetadataValue, OutputContext
+from pydantic import PrivateAttr
+
+
+def _encode(value: Any) -> tuple[bytes, str]:
+    if isinstance(value, pd.DataFrame):
+        buffer = io.BytesIO()
+        value.to_parquet(buffer, index=False)
+        return buffer.getvalue(), "parquet"
+    if isinstance(value, dict):
+        return json.dumps(value, indent=2, sort_keys=True).encode(), "json"
+    raise TypeError(f"can store DataFrames and dicts, not {type(value).__name__}")
+
+
+def _decode(data: bytes, extension: str) -> Any:
+    if extension == "parquet":
+        return pd.read_parquet(io.BytesIO(data))
+    return json.loads(data)
+
+
+class _ObjectStoreIOManager(ConfigurableIOManager):
+    """Names and formats; the subclasses only move bytes."""
+
+    def _write(self, key: str, data: bytes) -> str:
+        raise NotImplementedError
+
+    def _read(self, key: str) -> bytes:
+        """The stored bytes; FileNotFoundError when nothing is stored under ``key``."""
+        raise NotImplementedError
+
+    def _key(self, asset_path: list[str], partition_key: str | None, extension: str) -> str:
+        stem = "/".join(asset_path)
+        return f"{stem}/{partition_key}.{extension}" if partition_key else f"{stem}.{extension}"
+
+    def handle_output(self, context: OutputContext, obj: Any) -> None:
+        data, extension = _encode(obj)
+        partition = context.asset_partition_key if context.has_asset_partitions else None
+        uri = self._write(self._key(context.asset_key.path, partition, extension), data)
+        metadata = {"path": MetadataValue.path(uri), "stored_bytes": len(data)}
+        if isinstance(obj, pd.DataFrame):
+            metadata["row_count"] = len(obj)
+        context.add_output_metadata(metadata)
+
+    def load_input(self, context: InputContext) -> Any:
+        asset_path = context.asset_key.path
+        if context.has_asset_partitions:
+            keys = list(context.asset_partition_keys)
+            if not keys:  # e.g. the previous year of the first year
+                return None
+            if len(keys) > 1:
+                raise ValueError(f"{'/'.join(asset_path)}: expected one partition, got {keys}")
+            partition: str | None = keys[0]
+        else:
+            partition = None
+        extension = "json" if _wants_record(context) else "parquet"
+        key = self._key(asset_path, partition, extension)
+        try:
+            data = self._read(key)
+        except FileNotFoundError as error:
+            raise FileNotFoundError(
+                f"{context.asset_key.to_user_string()}"
+                f"{f' {partition}' if partition else ''} has not been materialized: "
+                f"nothing is stored at {key}"
+            ) from error
+        return _decode(data, extension)
+
+
+def _wants_record(context: InputContext) -> bool:
+    """Inputs annotated ``dict`` (or ``dict | None``) read the JSON that ``_encode`` wrote
+    for assets that return dicts; everything else reads Parquet."""
+    typing_type = context.dagster_type.typing_type
+    return typing_type is dict or dict in typing.get_args(typing_type)
+
+
+class LocalParquetIOManager(_ObjectStoreIOManager):
+    """Files under ``base_dir``."""
+
+    base_dir: str
+
+    def _path(self, key: str) -> Path:
+        return Path(self.base_dir) / key
+
+    def _write(self, key: str, data: bytes) -> str:
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, target)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+        return str(target)
+
+    def _read(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+
+class S3ParquetIOManager(_ObjectStoreIOManager):
+    """Objects under ``s3://bucket/prefix``; ``endpoint_url`` points boto3 at MinIO."""
+
+    bucket: str
+    prefix: str = "victoria-demand"
+    endpoint_url: str | None = None
+    region_name: str | None = None
+    _client: Any = PrivateAttr(default=None)
+
+    def _s3(self):
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client(
+                "s3", endpoint_url=self.endpoint_url, region_name=self.region_name
+            )
+        return self._client
+
+    def _object_key(self, key: str) -> str:
+        return f"{self.prefix.strip('/')}/{key}" if self.prefix.strip("/") else key
+
+    def _write(self, key: str, data: bytes) -> str:
+        object_key = self._object_key(key)
+        self._s3().put_object(Bucket=self.bucket, Key=object_key, Body=data)
+        return f"s3://{self.bucket}/{object_key}"
+
+    def _read(self, key: str) -> bytes:
+        try:
+            response = self._s3().get_object(Bucket=self.bucket, Key=self._object_key(key))
+        except self._s3().exceptions.NoSuchKey as error:
+            raise FileNotFoundError(f"s3://{self.bucket}/{self._object_key(key)}") from error
+        return response["Body"].read()

@@ -1,0 +1,48 @@
+"""Where things live, read from the environment in one place.
+
+``VICTORIA_DEMAND_ENV`` picks the deployment: ``embedded`` (default: no servers, all state
+under ``VICTORIA_DEMAND_HOME``) or ``stack`` (Postgres, MinIO and the MLflow server of the
+docker-compose stack, configured by the variables documented in ``.env.example``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from victoria_demand.core.source import DEFAULT_SOURCE_SHA256, DEFAULT_SOURCE_URL
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("embedded", "stack")
+
+
+def environment() -> str:
+    name = os.environ.get("VICTORIA_DEMAND_ENV", "embedded")
+    if name not in ENVIRONMENTS:
+        raise ValueError(f"VICTORIA_DEMAND_ENV={name!r}; expected one of {ENVIRONMENTS}")
+    return name
+
+
+def home() -> Path:
+    """The folder of all embedded state; delete it to start over."""
+    configured = os.environ.get("VICTORIA_DEMAND_HOME")
+    return (
+        Path(configured).expanduser().resolve() if configured else PROJECT_ROOT / ".victoria_demand"
+    )
+
+
+def source_location() -> str:
+    return os.environ.get("VICTORIA_DEMAND_SOURCE") or DEFAULT_SOURCE_URL
+
+
+def source_sha256(location: str) -> str | None:
+    """The checksum to insist on: configured, or the pinned one for the default download."""
+    configured = os.environ.get("VICTORIA_DEMAND_SOURCE_SHA256")
+    if configured:
+        return configured
+    return DEFAULT_SOURCE_SHA256 if location == DEFAULT_SOURCE_URL else None
+
+
+def rmse_ceiling_mw() -> float:
+    """The blocking bound on a December model's RMSE (VICTORIA_DEMAND_RMSE_CEILING_MW)."""
+    return float(os.environ.get("VICTORIA_DEMAND_RMSE_CEILING_MW", "450"))

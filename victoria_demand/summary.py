@@ -1,0 +1,56 @@
+"""The per-year summary printed after a run: read back from what Dagster and MLflow hold."""
+
+from __future__ import annotations
+
+from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
+
+from victoria_demand import settings
+from victoria_demand.partitions import YEARS
+from victoria_demand.resources import resources_for
+
+
+def _latest_metadata(instance: DagsterInstance, asset: str, year: int) -> dict:
+    records = instance.fetch_materializations(
+        AssetRecordsFilter(asset_key=AssetKey(asset), asset_partitions=[str(year)]), limit=1
+    ).records
+    if not records:
+        return {}
+    materialization = records[0].asset_materialization
+    return {key: value.value for key, value in materialization.metadata.items()}
+
+
+def print_summary(instance: DagsterInstance) -> int:
+    """Print the table; returns 0 when every year has a model, a champion and a forecast."""
+    registry = resources_for(settings.environment(), settings.home())["mlflow"]
+    alias_version = registry.champion_version()
+    header = (
+        f"{'year':<6}{'RMSE MW':>9}{'MAE MW':>9}{'MAPE %':>8}"
+        f"{'naive RMSE':>12}{'naive MAPE %':>14}{'version':>9}{'champion':>10}{'forecast rows':>15}"
+    )
+    print(header)
+    print("-" * len(header))
+    mapes, complete = [], True
+    for year in YEARS:
+        model = _latest_metadata(instance, "december_model", year)
+        champion = _latest_metadata(instance, "champion_model", year)
+        forecast = _latest_metadata(instance, "december_forecast", year)
+        if not model:
+            print(f"{year:<6}  (no December model)")
+            complete = False
+            continue
+        mapes.append(model["mape_percent"])
+        winner = champion.get("winner_version", "-")
+        marker = "*" if winner == alias_version else ""
+        print(
+            f"{year:<6}{model['rmse_mw']:>9.1f}{model['mae_mw']:>9.1f}{model['mape_percent']:>8.2f}"
+            f"{model['seasonal_naive_rmse_mw']:>12.1f}{model['seasonal_naive_mape_percent']:>14.2f}"
+            f"{model['model_version']:>9}{winner + marker:>10}{forecast.get('rows', 0):>15}"
+        )
+        complete = complete and bool(champion) and bool(forecast)
+    if mapes:
+        print(f"\naverage December MAPE: {sum(mapes) / len(mapes):.2f} %")
+    print(
+        f"'champion' alias of {registry.registered_model_name!r}: "
+        f"version {alias_version or 'unset'} (* above)"
+    )
+    return 0 if complete else 1

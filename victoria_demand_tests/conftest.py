@@ -1,0 +1,47 @@
+"""Shared fixtures: the third-party data set (read from ../shared/data, never copied into
+the repository) and small CSVs made from it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from victoria_demand.settings import PROJECT_ROOT
+
+DATA_DIR = Path(
+    os.environ.get("VICTORIA_DEMAND_TEST_DATA", PROJECT_ROOT.parent / "shared" / "data")
+)
+ORIGINAL_CSV = DATA_DIR / "vic_electricity.csv"  # UTC, Z suffix
+TSIBBLE_CSV = DATA_DIR / "vic_elec.csv"  # Melbourne local time with offsets
+
+
+@pytest.fixture(scope="session")
+def original_csv() -> Path:
+    if not ORIGINAL_CSV.is_file():
+        pytest.fail(
+            f"the data set is missing: {ORIGINAL_CSV} (set VICTORIA_DEMAND_TEST_DATA to the "
+            "folder that holds vic_electricity.csv and vic_elec.csv)"
+        )
+    return ORIGINAL_CSV
+
+
+@pytest.fixture(scope="session")
+def tsibble_csv() -> Path:
+    if not TSIBBLE_CSV.is_file():
+        pytest.fail(f"the data set is missing: {TSIBBLE_CSV}")
+    return TSIBBLE_CSV
+
+
+@pytest.fixture(scope="session")
+def original_lines(original_csv: Path) -> list[str]:
+    """The original CSV as lines (header first), for tests that break it on purpose."""
+    return original_csv.read_text().splitlines()
+
+
+@pytest.fixture(scope="session")
+def raw_demand_frame(original_csv: Path):
+    from victoria_demand.core.raw import read_raw_demand
+
+    return read_raw_demand(original_csv)

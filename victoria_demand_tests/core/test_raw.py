@@ -1,0 +1,108 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from victoria_demand.core.errors import DemandDataError
+from victoria_demand.core.raw import parse_raw_demand, read_raw_demand
+
+
+def _parse(lines: list[str]) -> pd.DataFrame:
+    return parse_raw_demand(("\n".join(lines) + "\n").encode(), name="broken.csv")
+
+
+def _error(lines: list[str] | bytes) -> DemandDataError:
+    content = lines if isinstance(lines, bytes) else ("\n".join(lines) + "\n").encode()
+    with pytest.raises(DemandDataError) as caught:
+        parse_raw_demand(content, name="broken.csv")
+    return caught.value
+
+
+def test_both_exports_parse_to_the_same_series(original_csv: Path, tsibble_csv: Path):
+    original = read_raw_demand(original_csv)
+    tsibble = read_raw_demand(tsibble_csv)
+    assert len(original) == len(tsibble) == 52_608
+    pd.testing.assert_frame_equal(original, tsibble)
+    assert str(original["time_utc"].dt.tz) == "UTC"
+    assert original["time_utc"].iloc[0] == pd.Timestamp("2011-12-31T13:00:00Z")
+    assert original["time_utc"].iloc[-1] == pd.Timestamp("2014-12-31T12:30:00Z")
+    assert original["holiday"].sum() == 1_488
+
+
+def test_local_offsets_become_the_same_instant():
+    frame = _parse(
+        [
+            "Time,Demand,Temperature,Date,Holiday",
+            "2013-04-07T02:30:00+11:00,4000,15,2013-04-07,FALSE",
+            "2013-04-07T02:00:00+10:00,4000,15,2013-04-07,FALSE",
+        ]
+    )
+    step = frame["time_utc"].iloc[1] - frame["time_utc"].iloc[0]
+    assert step == pd.Timedelta(minutes=30)
+
+
+def _edit(line: int, old: str, new: str):
+    """A mutation of the CSV: replace ``old`` by ``new`` on one line (1-based, header 1)."""
+
+    def mutate(lines: list[str]) -> list[str]:
+        assert old in lines[line - 1]
+        return [*lines[: line - 1], lines[line - 1].replace(old, new), *lines[line:]]
+
+    return mutate
+
+
+def _drop_last_column(lines: list[str]) -> list[str]:
+    return [line.rsplit(",", 1)[0] for line in lines]
+
+
+def _truncate_after(line: int, characters: int):
+    return lambda lines: [*lines[: line - 1], lines[line - 1][:characters]]
+
+
+BAD_INPUTS = {
+    "renamed-column": (_edit(1, "Demand", "Load"), "Demand", 1, "missing required"),
+    "missing-column": (_drop_last_column, "Holiday", 1, "missing required"),
+    "unparseable-time": (
+        _edit(4, "2011-12-31T14:00:00Z", "2011-13-45T14:00:00Z"),
+        "Time",
+        4,
+        "unparseable",
+    ),
+    "naive-time": (_edit(6, "Z,", ","), "Time", 6, "no UTC offset"),
+    "non-numeric-demand": (_edit(3, "4263.365526", "abc"), "Demand", 3, "not a number"),
+    "negative-demand": (_edit(3, "4263.365526", "-4263.4"), "Demand", 3, "physical range"),
+    "absurd-demand": (_edit(3, "4263.365526", "4263365526"), "Demand", 3, "physical range"),
+    "nan-temperature": (_edit(5, ",20.55,", ",NaN,"), "Temperature", 5, "missing value"),
+    "empty-temperature": (_edit(5, ",20.55,", ",,"), "Temperature", 5, "missing value"),
+    "bad-holiday": (_edit(3, "TRUE", "yes"), "Holiday", 3, "TRUE or FALSE"),
+    "date-not-melbourne": (_edit(3, "2012-01-01", "2011-12-31"), "Date", 3, "Melbourne date"),
+    "truncated-last-row": (_truncate_after(8, 21), "Demand", 8, "missing value"),
+}
+
+
+@pytest.mark.parametrize(
+    ("mutate", "column", "line", "phrase"), BAD_INPUTS.values(), ids=BAD_INPUTS.keys()
+)
+def test_bad_input_names_file_column_and_line(original_lines, mutate, column, line, phrase):
+    error = _error(mutate(original_lines[:20]))
+    assert (error.source, error.column, error.line) == ("broken.csv", column, line)
+    assert phrase in str(error)
+    assert str(error).startswith(f"broken.csv, column {column!r}, line {line}: ")
+
+
+def test_empty_file():
+    assert "empty" in str(_error(b""))
+
+
+def test_header_only(original_lines):
+    assert "no data rows" in str(_error(original_lines[:1]))
+
+
+def test_not_csv_at_all():
+    assert "not a CSV" in str(_error(bytes(range(256)) * 4))
+
+
+def test_extra_field_names_the_line(original_lines):
+    lines = original_lines[:6]
+    lines[4] += ",surplus"
+    assert "line 5" in str(_error(lines))

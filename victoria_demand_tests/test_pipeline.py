@@ -1,0 +1,157 @@
+"""The whole pipeline, materialized for real: a temporary Dagster instance, MLflow on a
+temporary SQLite store, Parquet files and the forecast database, as `make run` does."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dagster import AssetCheckKey, AssetKey, DagsterInstance
+from mlflow.tracking import MlflowClient
+
+from victoria_demand.partitions import YEARS
+
+pytestmark = pytest.mark.integration
+MODEL = "victoria_demand_december"
+ASSETS = ("clean_demand", "december_model", "champion_model", "december_forecast")
+CHECKS = {
+    "clean_demand": ("every_half_hour_once", "no_nulls", "physical_ranges"),
+    "december_model": ("rmse_under_ceiling", "beats_seasonal_naive"),
+    "champion_model": ("champion_alias_consistent",),
+}
+
+
+def _run(home: Path, source: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "VICTORIA_DEMAND_HOME": str(home),
+        "VICTORIA_DEMAND_SOURCE": str(source),
+        **extra_env,
+    }
+    env.pop("DAGSTER_HOME", None)
+    return subprocess.run(
+        [sys.executable, "-m", "victoria_demand", "run", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def _instance(home: Path) -> DagsterInstance:
+    os.environ["DAGSTER_HOME"] = str(home / "dagster")
+    return DagsterInstance.get()
+
+
+def _forecast_rows(home: Path) -> list[tuple]:
+    with sqlite3.connect(home / "forecasts.db") as db:
+        return db.execute(
+            "select year, count(*), count(distinct time_utc), min(model_version) "
+            "from december_forecast group by year order by year"
+        ).fetchall()
+
+
+def _check_results(instance: DagsterInstance, asset: str, check: str) -> dict[str, bool]:
+    """The latest evaluation of one check, per partition."""
+    key = AssetCheckKey(AssetKey(asset), check)
+    results: dict[str, bool] = {}
+    for record in reversed(
+        instance.event_log_storage.get_asset_check_execution_history(key, limit=100)
+    ):
+        evaluation = record.event.dagster_event.event_specific_data if record.event else None
+        if evaluation is not None and hasattr(evaluation, "passed"):
+            results[record.partition] = evaluation.passed
+    return results
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory, original_csv):
+    home = tmp_path_factory.mktemp("home")
+    completed = _run(home, original_csv)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return home, completed
+
+
+def test_every_year_is_trained_registered_and_promoted(first_run):
+    home, completed = first_run
+    assert "average December MAPE" in completed.stdout
+    client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
+    versions = sorted(client.search_model_versions(f"name='{MODEL}'"), key=lambda v: int(v.version))
+    assert [v.tags["year"] for v in versions] == ["2012", "2013", "2014"]
+    assert all(v.tags["feature_set_version"] for v in versions)
+    runs = {client.get_run(v.run_id).info.run_name: client.get_run(v.run_id) for v in versions}
+    assert sorted(runs) == ["december_model-2012", "december_model-2013", "december_model-2014"]
+    for run in runs.values():
+        assert run.info.status == "FINISHED"
+        assert {
+            "december_rmse",
+            "december_mae",
+            "december_mape",
+            "seasonal_naive_december_rmse",
+        } <= set(run.data.metrics)
+        assert run.data.params["algorithm"] == "LinearRegression"
+        assert run.data.tags["dagster_run_id"]
+    champion = client.get_model_version_by_alias(MODEL, "champion")
+    decisions = {
+        int(k.split(".")[1]): v
+        for k, v in client.get_registered_model(MODEL).tags.items()
+        if k.startswith("champion_decision.")
+    }
+    assert sorted(decisions) == list(YEARS)
+    assert f'"version": "{champion.version}"' in decisions[2014].split('"winner"')[1]
+    # artifacts are under the home, never in the working directory
+    assert (home / "mlartifacts").is_dir() and not Path("mlruns").exists()
+
+
+def test_every_partition_and_check_is_recorded(first_run):
+    home, _ = first_run
+    instance = _instance(home)
+    for asset in ASSETS:
+        materialized = instance.get_materialized_partitions(AssetKey(asset))
+        assert materialized == {str(y) for y in YEARS}, asset
+    for asset, checks in CHECKS.items():
+        for check in checks:
+            assert _check_results(instance, asset, check) == {str(y): True for y in YEARS}, check
+
+
+def test_forecasts_are_in_the_database(first_run):
+    home, _ = first_run
+    assert [(year, rows, distinct) for year, rows, distinct, _ in _forecast_rows(home)] == [
+        (2012, 1488, 1488),
+        (2013, 1488, 1488),
+        (2014, 1488, 1488),
+    ]
+
+
+def test_materializing_a_year_again_duplicates_nothing(first_run, original_csv):
+    home, _ = first_run
+    client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
+    alias_before = client.get_model_version_by_alias(MODEL, "champion").version
+    completed = _run(home, original_csv, "--year", "2013")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    rows = _forecast_rows(home)
+    assert [(year, count, distinct) for year, count, distinct, _ in rows] == [
+        (2012, 1488, 1488),
+        (2013, 1488, 1488),
+        (2014, 1488, 1488),
+    ]
+    # a new version trained for 2013; the alias still names the 2014 decision's winner
+    versions = client.search_model_versions(f"name='{MODEL}'")
+    assert sorted(v.tags["year"] for v in versions) == ["2012", "2013", "2013", "2014"]
+    assert client.get_model_version_by_alias(MODEL, "champion").version == alias_before
+
+
+def test_a_failed_blocking_check_stops_promotion(tmp_path, original_csv):
+    completed = _run(tmp_path, original_csv, VICTORIA_DEMAND_RMSE_CEILING_MW="250")
+    assert completed.returncode == 1
+    assert "december 2012   FAILED" in completed.stdout
+    assert "failed checks: december_model:rmse_under_ceiling" in completed.stdout
+    client = MlflowClient(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    # 2012 and 2013 exceed 250 MW: neither is promoted, so 2014's promotion waits for them
+    with pytest.raises(Exception, match="alias"):
+        client.get_model_version_by_alias(MODEL, "champion")
+    assert not (tmp_path / "forecasts.db").exists() or _forecast_rows(tmp_path) == []
