@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dagster import TimeWindowPartitionMapping, TimeWindowPartitionsDefinition
+import warnings
+
+from dagster import BetaWarning, TimeWindowPartitionMapping, TimeWindowPartitionsDefinition
 
 FIRST_YEAR = 2012
 LAST_YEAR = 2014
@@ -18,6 +20,9 @@ yearly_partitions = TimeWindowPartitionsDefinition(
 )
 
 # The previous year of the same asset: how the champion chain gets its order from Dagster.
-previous_year = TimeWindowPartitionMapping(
-    start_offset=-1, end_offset=-1, allow_nonexistent_upstream_partitions=True
-)
+# The first year has no previous year, hence allow_nonexistent_upstream_partitions (beta).
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", BetaWarning)
+    previous_year = TimeWindowPartitionMapping(
+        start_offset=-1, end_offset=-1, allow_nonexistent_upstream_partitions=True
+    )
