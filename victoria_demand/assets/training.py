@@ -4,6 +4,12 @@ import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
 from victoria_demand.core.features import FEATURE_SET
+from victoria_demand.core.plots import (
+    forecast_figure,
+    markdown_image,
+    png_bytes,
+    temperature_response_figure,
+)
 from victoria_demand.core.training import fit_december_model, model_inputs, split_december
 from victoria_demand.partitions import yearly_partitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
@@ -25,13 +31,25 @@ def december_model(
 ) -> Output[dict]:
     year = int(context.partition_key)
     model = fit_december_model(clean_demand)
+    errors, naive = model.errors, model.seasonal_naive_errors
+    forecast_plot = png_bytes(
+        forecast_figure(
+            model.forecast,
+            f"December {year}: forecast from January-November (RMSE {errors.rmse:.0f} MW, "
+            f"MAPE {errors.mape:.2f} %)",
+        )
+    )
+    response_plot = png_bytes(temperature_response_figure(model.pipeline, year))
     reference = mlflow.log_december_model(
         year=year,
         model=model,
         input_example=model_inputs(split_december(clean_demand).december.head(5)),
         dagster_run_id=context.run_id,
+        images={
+            "plots/december_forecast.png": forecast_plot,
+            "plots/temperature_response.png": response_plot,
+        },
     )
-    errors, naive = model.errors, model.seasonal_naive_errors
     return Output(
         reference,
         metadata={
@@ -44,5 +62,11 @@ def december_model(
             "model_version": reference["version"],
             "model_uri": reference["uri"],
             "mlflow_run": MetadataValue.url(reference["run_url"]),
+            "december_forecast_plot": MetadataValue.md(
+                markdown_image(forecast_plot, f"December {year} forecast and actual demand")
+            ),
+            "temperature_response_plot": MetadataValue.md(
+                markdown_image(response_plot, "learned temperature response")
+            ),
         },
     )

@@ -8,7 +8,6 @@ import contextlib
 import json
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import mlflow
 import pandas as pd
@@ -88,7 +87,7 @@ class MlflowRegistry(ConfigurableResource):
         input_example: pd.DataFrame,
         dagster_run_id: str,
         feature_set: FeatureSet = FEATURE_SET,
-        figures: dict[str, Any] | None = None,
+        images: dict[str, bytes] | None = None,
     ) -> dict:
         """Log one year's fitted model in its own run and register it as a new version.
 
@@ -120,8 +119,7 @@ class MlflowRegistry(ConfigurableResource):
             mlflow.log_params(params)
             mlflow.log_metrics(metrics)
             mlflow.log_dict(feature_set.describe(), "feature_set.json")
-            for name, figure in (figures or {}).items():
-                mlflow.log_figure(figure, name)
+            _log_files(images or {})
             model_info = mlflow.sklearn.log_model(
                 sk_model=model.pipeline,
                 name="model",
@@ -225,3 +223,14 @@ class MlflowRegistry(ConfigurableResource):
         except MlflowException:
             return None
         return str(version.version)
+
+
+def _log_files(files: dict[str, bytes]) -> None:
+    """Log in-memory files (``{"plots/a.png": data}``) as artifacts of the active run."""
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, data in files.items():
+            path = Path(scratch) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        if files:
+            mlflow.log_artifacts(scratch)

@@ -1,0 +1,83 @@
+"""Pictures people would rather look at than read: the December forecast against the actual
+demand, and the temperature response the model learned."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display, no GUI toolkit
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from sklearn.pipeline import Pipeline
+
+from victoria_demand.core.calendar import MELBOURNE
+
+RESPONSE_HOURS = (4, 9, 15, 19)  # night, morning, afternoon, evening peak
+
+
+def forecast_figure(forecast: pd.DataFrame, title: str) -> Figure:
+    """Half-hourly forecast and actual demand over one December, in Melbourne time."""
+    local = forecast["time_utc"].dt.tz_convert(MELBOURNE).dt.tz_localize(None)
+    figure = Figure(figsize=(11, 3.6), dpi=90, layout="constrained")
+    axes = figure.subplots()
+    axes.plot(local, forecast["actual_mw"], color="0.35", linewidth=0.8, label="actual")
+    axes.plot(local, forecast["forecast_mw"], color="tab:orange", linewidth=0.9, label="forecast")
+    axes.set_title(title, fontsize=10)
+    axes.set_ylabel("demand (MW)")
+    axes.grid(alpha=0.3)
+    axes.legend(loc="upper left", fontsize=8, ncols=2)
+    figure.autofmt_xdate()
+    return figure
+
+
+def steady_temperature_response(
+    pipeline: Pipeline, at: pd.Timestamp, temperatures: np.ndarray
+) -> np.ndarray:
+    """Predicted demand at instant ``at`` had the temperature been steady at each value.
+
+    Steady means the recent-history terms (means and extremes) equal the temperature too,
+    which a real series never shows; so the history step is replaced, not run.
+    """
+    history = pipeline.named_steps["temperature_history"]
+    inputs = pd.DataFrame(
+        {"time_utc": pd.Series([at] * len(temperatures)), "temperature_c": temperatures}
+    ).assign(holiday=False)
+    frame = pipeline.named_steps["calendar"].transform(inputs)
+    frame = frame.assign(**dict.fromkeys(history.added_columns(), temperatures))
+    frame = pipeline.named_steps["daylight"].transform(frame)
+    design = pipeline.named_steps["regressors"].transform(frame)
+    return pipeline.named_steps["regression"].predict(design)
+
+
+def temperature_response_figure(pipeline: Pipeline, year: int) -> Figure:
+    """The learned steady-state temperature response on a mid-December working day."""
+    temperatures = np.arange(6.0, 42.5, 0.5)
+    figure = Figure(figsize=(6, 3.6), dpi=90, layout="constrained")
+    axes = figure.subplots()
+    for hour in RESPONSE_HOURS:
+        at = pd.Timestamp(year=year, month=12, day=10, hour=hour, tz=MELBOURNE).tz_convert("UTC")
+        response = steady_temperature_response(pipeline, at, temperatures)
+        axes.plot(temperatures, response, label=f"{hour:02d}:00")
+    axes.set_title(f"Learned temperature response, December {year} working day", fontsize=10)
+    axes.set_xlabel("steady temperature (°C)")
+    axes.set_ylabel("demand (MW)")
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8, title="local time", title_fontsize=8)
+    return figure
+
+
+def png_bytes(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def markdown_image(png: bytes, alt: str) -> str:
+    """A Markdown image with the PNG inline, for Dagster metadata."""
+    encoded = base64.b64encode(png).decode()
+    return f"![{alt}](data:image/png;base64,{encoded})"

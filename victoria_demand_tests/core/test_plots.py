@@ -1,0 +1,43 @@
+import base64
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from victoria_demand.core.cleaning import clean_year
+from victoria_demand.core.plots import (
+    forecast_figure,
+    markdown_image,
+    png_bytes,
+    steady_temperature_response,
+    temperature_response_figure,
+)
+from victoria_demand.core.training import fit_december_model
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def model_2013(raw_demand_frame):
+    return fit_december_model(clean_year(raw_demand_frame, 2013, source="vic.csv"))
+
+
+def test_forecast_plot_is_a_png_and_inlines_as_markdown(model_2013):
+    png = png_bytes(forecast_figure(model_2013.forecast, "December 2013"))
+    assert png.startswith(PNG_SIGNATURE) and len(png) > 10_000
+    markdown = markdown_image(png, "forecast")
+    assert markdown.startswith("![forecast](data:image/png;base64,")
+    assert base64.b64decode(markdown.split(",", 1)[1].rstrip(")")) == png
+
+
+def test_learned_response_heats_and_cools(model_2013):
+    afternoon = pd.Timestamp("2013-12-10 15:00", tz="Australia/Melbourne").tz_convert("UTC")
+    response = steady_temperature_response(
+        model_2013.pipeline, afternoon, np.array([8.0, 18.0, 38.0])
+    )
+    cold, mild, hot = response
+    assert hot > mild + 1500  # air conditioning on a hot afternoon
+    assert cold > mild  # heating on a cold one
+    assert png_bytes(temperature_response_figure(model_2013.pipeline, 2013)).startswith(
+        PNG_SIGNATURE
+    )
