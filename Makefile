@@ -3,15 +3,15 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-INSTALLED := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+INSTALLED := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | sha256sum | cut -c1-12)
 UV_VERSION := 0.13.9
 
 .PHONY: run dev summary mlflow-ui test test-stack test-ui lint format lock bench clean-state
 
-$(INSTALLED): requirements.lock pyproject.toml
+$(INSTALLED): requirements-dev.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(VENV)/bin/uv pip sync --quiet --python $(PY) --compile-bytecode requirements.lock
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) --compile-bytecode requirements-dev.lock
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps --compile-bytecode -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
@@ -38,15 +38,20 @@ mlflow-ui: $(INSTALLED)
 test: $(INSTALLED)
 	$(PY) -m pytest -q
 
+## test-stack: the production topology as local processes (needs PostgreSQL installed)
+test-stack: $(INSTALLED)
+	$(PY) -m pytest -q -m stack -s victoria_demand_tests/stack
+
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 format: $(INSTALLED)
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 
-## lock: re-resolve requirements.lock from pyproject.toml
+## lock: re-resolve the lock files from pyproject.toml (image: runtime + stack; dev: all)
 lock:
-	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --extra stack pyproject.toml -o requirements.lock
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --extra stack --extra dev pyproject.toml -o requirements-dev.lock
 
 bench: $(INSTALLED)
 	$(PY) bench/accuracy.py && $(PY) bench/pipeline.py

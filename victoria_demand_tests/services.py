@@ -49,16 +49,32 @@ def stop(process: subprocess.Popen, timeout: float = 10.0) -> None:
         process.wait()
 
 
+def venv_tool(name: str) -> str:
+    """A console script of the running interpreter's environment."""
+    return str(Path(sys.executable).with_name(name))
+
+
+def start(
+    command: list[str], log: Path, env: dict[str, str] | None = None, **kwargs
+) -> subprocess.Popen:
+    """Start a process in a session of its own (so ``stop`` ends its children too)."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+            **kwargs,
+        )
+
+
 @contextlib.contextmanager
 def moto_s3_server(log_dir: Path) -> Iterator[str]:
     """moto's S3 in server mode: real HTTP on loopback; yields the endpoint URL."""
     port = free_port()
-    log = (log_dir / "moto.log").open("wb")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    process = start(
+        [venv_tool("moto_server"), "-H", "127.0.0.1", "-p", str(port)], log_dir / "moto.log"
     )
     endpoint = f"http://127.0.0.1:{port}"
     try:
@@ -66,4 +82,3 @@ def moto_s3_server(log_dir: Path) -> Iterator[str]:
         yield endpoint
     finally:
         stop(process)
-        log.close()

@@ -10,19 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from dagster import AssetCheckKey, AssetKey, DagsterInstance
+from dagster import AssetKey, DagsterInstance
 from mlflow.tracking import MlflowClient
 
 from victoria_demand.partitions import YEARS
+from victoria_demand_tests.assertions import PARTITIONED_ASSETS, all_checks_passed
 
 pytestmark = pytest.mark.integration
 MODEL = "victoria_demand_december"
-ASSETS = ("clean_demand", "december_model", "champion_model", "december_forecast")
-CHECKS = {
-    "clean_demand": ("every_half_hour_once", "no_nulls", "physical_ranges"),
-    "december_model": ("rmse_under_ceiling", "beats_seasonal_naive"),
-    "champion_model": ("champion_alias_consistent",),
-}
 
 
 def _run(home: Path, source: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess:
@@ -55,19 +50,6 @@ def _forecast_rows(home: Path) -> list[tuple]:
         ).fetchall()
 
 
-def _check_results(instance: DagsterInstance, asset: str, check: str) -> dict[str, bool]:
-    """The latest evaluation of one check, per partition."""
-    key = AssetCheckKey(AssetKey(asset), check)
-    results: dict[str, bool] = {}
-    for record in reversed(
-        instance.event_log_storage.get_asset_check_execution_history(key, limit=100)
-    ):
-        evaluation = record.event.dagster_event.event_specific_data if record.event else None
-        if evaluation is not None and hasattr(evaluation, "passed"):
-            results[record.partition] = evaluation.passed
-    return results
-
-
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory, original_csv):
     home = tmp_path_factory.mktemp("home")
@@ -95,6 +77,8 @@ def test_every_year_is_trained_registered_and_promoted(first_run):
         } <= set(run.data.metrics)
         assert run.data.params["algorithm"] == "LinearRegression"
         assert run.data.tags["dagster_run_id"]
+        plots = {a.path for a in client.list_artifacts(run.info.run_id, "plots")}
+        assert plots == {"plots/december_forecast.png", "plots/temperature_response.png"}
     champion = client.get_model_version_by_alias(MODEL, "champion")
     decisions = {
         int(k.split(".")[1]): v
@@ -110,12 +94,14 @@ def test_every_year_is_trained_registered_and_promoted(first_run):
 def test_every_partition_and_check_is_recorded(first_run):
     home, _ = first_run
     instance = _instance(home)
-    for asset in ASSETS:
+    for asset in PARTITIONED_ASSETS:
         materialized = instance.get_materialized_partitions(AssetKey(asset))
         assert materialized == {str(y) for y in YEARS}, asset
-    for asset, checks in CHECKS.items():
-        for check in checks:
-            assert _check_results(instance, asset, check) == {str(y): True for y in YEARS}, check
+    event = instance.get_latest_materialization_event(AssetKey("december_model"))
+    metadata = event.asset_materialization.metadata
+    assert metadata["december_forecast_plot"].value.startswith("![December")
+    assert metadata["mlflow_run"].value.startswith("http://127.0.0.1:5000/#/experiments/")
+    assert all_checks_passed(instance, {str(y) for y in YEARS}) == {}
 
 
 def test_forecasts_are_in_the_database(first_run):

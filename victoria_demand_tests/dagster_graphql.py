@@ -1,0 +1,80 @@
+"""The webserver's GraphQL API, as the UI uses it: launch a backfill, wait for it, list runs."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+LAUNCH_BACKFILL = """
+mutation Launch($params: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $params) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on Error { message }
+  }
+}
+"""
+BACKFILL_STATUS = """
+query Status($id: String!) {
+  partitionBackfillOrError(backfillId: $id) {
+    __typename
+    ... on PartitionBackfill { id status }
+    ... on Error { message }
+  }
+}
+"""
+BACKFILL_RUNS = """
+query Runs($id: String!) {
+  runsOrError(filter: {tags: [{key: "dagster/backfill", value: $id}]}) {
+    __typename
+    ... on Runs { results { runId status tags { key value } } }
+    ... on Error { message }
+  }
+}
+"""
+FINISHED = {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"}
+
+
+class DagsterGraphQL:
+    def __init__(self, base_url: str) -> None:
+        self.url = f"{base_url.rstrip('/')}/graphql"
+
+    def query(self, document: str, **variables) -> dict:
+        request = urllib.request.Request(
+            self.url,
+            data=json.dumps({"query": document, "variables": variables}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            payload = json.loads(response.read())
+        if payload.get("errors"):
+            raise RuntimeError(f"GraphQL errors: {payload['errors']}")
+        return payload["data"]
+
+    def launch_asset_backfill(self, assets: list[str], partitions: list[str]) -> str:
+        params = {
+            "assetSelection": [{"path": [asset]} for asset in assets],
+            "partitionNames": partitions,
+        }
+        result = self.query(LAUNCH_BACKFILL, params=params)["launchPartitionBackfill"]
+        if result["__typename"] != "LaunchBackfillSuccess":
+            raise RuntimeError(f"backfill not launched: {result}")
+        return result["backfillId"]
+
+    def wait_for_backfill(self, backfill_id: str, timeout: float = 900) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.query(BACKFILL_STATUS, id=backfill_id)["partitionBackfillOrError"]
+            if status["__typename"] != "PartitionBackfill":
+                raise RuntimeError(f"backfill {backfill_id}: {status}")
+            if status["status"] in FINISHED:
+                return status["status"]
+            time.sleep(2)
+        raise TimeoutError(f"backfill {backfill_id} did not finish within {timeout} s")
+
+    def backfill_runs(self, backfill_id: str) -> list[dict]:
+        runs = self.query(BACKFILL_RUNS, id=backfill_id)["runsOrError"]
+        if runs["__typename"] != "Runs":
+            raise RuntimeError(f"runs of backfill {backfill_id}: {runs}")
+        return runs["results"]

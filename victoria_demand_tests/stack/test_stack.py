@@ -1,0 +1,120 @@
+"""The production topology, run natively: a backfill of every year launched through the
+webserver's GraphQL API (as the UI does), executed by the daemon and the code server, with
+Dagster's storage and the forecasts in Postgres, Parquet in S3 and models in an MLflow server.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from dagster import AssetKey, DagsterInstance
+from mlflow.tracking import MlflowClient
+
+from victoria_demand.partitions import YEARS
+from victoria_demand_tests.assertions import PARTITIONED_ASSETS, all_checks_passed
+from victoria_demand_tests.dagster_graphql import DagsterGraphQL
+from victoria_demand_tests.stack.native_stack import BUCKET, native_stack
+
+pytestmark = pytest.mark.stack
+MODEL = "victoria_demand_december"
+ALL_ASSETS = ["raw_demand", *PARTITIONED_ASSETS]
+PARTITIONS = [str(year) for year in YEARS]
+
+
+@pytest.fixture(scope="module")
+def stack(original_csv, tmp_path_factory):
+    logs = tmp_path_factory.mktemp("stack-logs")
+    print(f"\nstack logs: {logs}")
+    with native_stack(original_csv, logs) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def backfill(stack):
+    graphql = DagsterGraphQL(stack.webserver_url)
+    backfill_id = graphql.launch_asset_backfill(ALL_ASSETS, PARTITIONS)
+    status = graphql.wait_for_backfill(backfill_id)
+    return backfill_id, status, graphql.backfill_runs(backfill_id)
+
+
+def _instance(stack) -> DagsterInstance:
+    for key in (
+        "DAGSTER_HOME",
+        "DAGSTER_POSTGRES_HOST",
+        "DAGSTER_POSTGRES_PORT",
+        "DAGSTER_POSTGRES_USER",
+        "DAGSTER_POSTGRES_PASSWORD",
+        "DAGSTER_POSTGRES_DB",
+    ):
+        os.environ[key] = stack.env[key]
+    return DagsterInstance.get()
+
+
+def test_backfill_runs_every_year_and_succeeds(backfill):
+    _, status, runs = backfill
+    assert status in {"COMPLETED", "COMPLETED_SUCCESS"}, runs
+    assert runs and all(run["status"] == "SUCCESS" for run in runs), runs
+    # Every run works on one year (or on the unpartitioned raw CSV). Dagster splits a year
+    # into several runs where the champion chain makes a step wait for the previous year.
+    per_run = [
+        [tag["value"] for tag in run["tags"] if tag["key"] == "dagster/partition"] for run in runs
+    ]
+    assert all(len(partitions) <= 1 for partitions in per_run), per_run
+    assert sorted({p for partitions in per_run for p in partitions}) == PARTITIONS
+    assert sum(1 for partitions in per_run if not partitions) == 1  # raw_demand, once
+
+
+def test_dagster_storage_is_postgres_with_every_check(stack, backfill):
+    instance = _instance(stack)
+    assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+    for asset in PARTITIONED_ASSETS:
+        assert instance.get_materialized_partitions(AssetKey(asset)) == set(PARTITIONS)
+    assert all_checks_passed(instance, set(PARTITIONS)) == {}
+    backfill_id, _, _ = backfill
+    assert len(instance.get_run_ids(filters=None)) >= len(PARTITIONS)
+    assert instance.get_backfill(backfill_id) is not None
+
+
+def test_models_and_the_champion_alias_in_the_mlflow_server(stack, backfill):
+    client = MlflowClient(stack.mlflow_url)
+    versions = client.search_model_versions(f"name='{MODEL}'")
+    assert sorted(v.tags["year"] for v in versions) == PARTITIONS
+    champion = client.get_model_version_by_alias(MODEL, "champion")
+    assert champion.tags["champion_for_december_2014"] == "true"
+    # artifacts went through the server's proxy into the bucket
+    run = client.get_run(champion.run_id)
+    assert run.info.artifact_uri.startswith("mlflow-artifacts:")
+
+
+def test_parquet_objects_in_the_bucket(stack, backfill):
+    s3 = stack.s3_client()
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, MaxKeys=1000)["Contents"]}
+    expected = {"victoria-demand/raw_demand.parquet"} | {
+        f"victoria-demand/clean_demand/{year}.parquet" for year in PARTITIONS
+    }
+    assert expected <= keys
+    assert any(key.startswith("mlflow/") and key.endswith("model.skops") for key in keys)
+
+
+def test_forecast_rows_in_postgres(stack, backfill):
+    engine = sa.create_engine(stack.postgres.url("forecasts"))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "select year, count(*), count(distinct time_utc) from december_forecast "
+                "group by year order by year"
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [(year, 1488, 1488) for year in YEARS]
+
+
+def test_the_registry_survives_an_mlflow_server_restart(stack, backfill):
+    client = MlflowClient(stack.mlflow_url)
+    before = client.get_model_version_by_alias(MODEL, "champion").version
+    stack.stop_service("mlflow")  # killed by process id
+    stack.start_mlflow()
+    client = MlflowClient(stack.mlflow_url)
+    assert client.get_model_version_by_alias(MODEL, "champion").version == before
+    assert len(client.search_model_versions(f"name='{MODEL}'")) == len(PARTITIONS)
