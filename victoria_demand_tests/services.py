@@ -35,18 +35,37 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 60.0) ->
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (from /proc), children first."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
 def stop(process: subprocess.Popen, timeout: float = 10.0) -> None:
-    """Stop a process and its group (it was started in a session of its own)."""
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
+    """Stop a process, its group (it was started in a session of its own) and any
+    descendant that moved to a group of its own (as Dagster's code servers do)."""
+    below = descendants(process.pid)
+    if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    for pid in below:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def venv_tool(name: str) -> str:
@@ -82,3 +101,44 @@ def moto_s3_server(log_dir: Path) -> Iterator[str]:
         yield endpoint
     finally:
         stop(process)
+
+
+@contextlib.contextmanager
+def dagster_dev(home: Path, source_csv: Path, log_dir: Path) -> Iterator[str]:
+    """`dagster dev` (webserver and daemon) on the embedded default under ``home``; yields
+    the UI's base URL. Stopped by process group: SIGTERM, then SIGKILL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home / "dagster"),
+        "VICTORIA_DEMAND_HOME": str(home),
+        "VICTORIA_DEMAND_SOURCE": str(source_csv),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "victoria_demand", "prepare"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    process = start(
+        [
+            venv_tool("dagster"),
+            "dev",
+            "-m",
+            "victoria_demand.definitions",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        log_dir / "dagster-dev.log",
+        env,
+        # `dagster dev` ignores SIGTERM when started with SIGINT ignored; restore the default
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{url}/server_info", process, timeout=180)
+        yield url
+    finally:
+        stop(process, timeout=20)
