@@ -91,13 +91,12 @@ def december_forecast(
     year = int(context.partition_key)
     winner = ChampionDecision.from_dict(champion_model).winner
     forecast = forecast_december(mlflow.load_version(winner.version), clean_demand)
-    version = mlflow.client.get_model_version(mlflow.registered_model_name, winner.version)
     rows = forecast_rows(
         year,
         forecast,
         model_name=mlflow.registered_model_name,
         model_version=winner.version,
-        mlflow_run_id=version.run_id,
+        mlflow_run_id=mlflow.run_id_of(winner.version),
         dagster_run_id=context.run_id,
     )
     written = forecast_database.replace_year(year, rows)

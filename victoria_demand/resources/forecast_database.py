@@ -8,6 +8,14 @@ from dagster import ConfigurableResource
 from pydantic import PrivateAttr
 
 from victoria_demand.core import forecast_store
+from victoria_demand.core.retry import call_with_retries
+
+
+def _is_transient(error: BaseException) -> bool:
+    """Lost connections and a busy SQLite file; not constraint or schema errors."""
+    return isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError) or (
+        isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated
+    )
 
 
 class ForecastDatabase(ConfigurableResource):
@@ -21,7 +29,14 @@ class ForecastDatabase(ConfigurableResource):
         return self._engine
 
     def replace_year(self, year: int, rows: pd.DataFrame) -> int:
-        return forecast_store.replace_year(self.engine, year, rows)
+        # the year is replaced in one transaction, so a retry after a lost connection
+        # starts again from the old rows, never from half of the new ones
+        return call_with_retries(
+            lambda: forecast_store.replace_year(self.engine, year, rows),
+            service="forecast database",
+            address=self.display_url(),
+            is_transient=_is_transient,
+        )
 
     def read_year(self, year: int) -> pd.DataFrame:
         return forecast_store.read_year(self.engine, year)

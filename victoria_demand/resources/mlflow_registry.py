@@ -5,14 +5,19 @@ the ``champion`` alias, and model loading that never unpickles what it does not 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import mlflow
 import pandas as pd
+import requests
 from dagster import ConfigurableResource, InitResourceContext
 from mlflow.exceptions import MlflowException
+from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 from mlflow.tracking import MlflowClient
 from pydantic import PrivateAttr
 from sklearn.pipeline import Pipeline
@@ -24,10 +29,53 @@ from victoria_demand.core.model_format import (
     load_skops_model,
     model_requirements,
 )
+from victoria_demand.core.retry import call_with_retries
 from victoria_demand.core.training import DecemberModel
 
 DECISION_TAG_PREFIX = "champion_decision."
 FEATURE_SET_TAG = "feature_set_version"
+_NOT_FOUND = ErrorCode.Name(RESOURCE_DOES_NOT_EXIST)
+# MLflow's HTTP client retries on its own, by default for minutes; bound it, and let
+# call_with_retries add the backoff that ends with an error naming the server.
+_HTTP_DEFAULTS = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "30",
+}
+
+
+def _is_transient(error: BaseException) -> bool:
+    """Connection failures, timeouts, 5xx answers and a busy SQLite store."""
+    if isinstance(error, requests.exceptions.ConnectionError | requests.exceptions.Timeout):
+        return True
+    if isinstance(error, MlflowException):
+        message = str(error)
+        return (
+            "failed with exception" in message  # MLflow's wrapper of a connection error
+            or "database is locked" in message
+            or error.error_code in ("TEMPORARILY_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED")
+            or any(f"status code {code}" in message for code in (500, 502, 503, 504))
+        )
+    return False
+
+
+def _retried(method: Callable) -> Callable:
+    """Run a registry operation with bounded retries; a server that stays down is named."""
+
+    @functools.wraps(method)
+    def wrapper(self: MlflowRegistry, *args, **kwargs):
+        return call_with_retries(
+            lambda: method(self, *args, **kwargs),
+            service="MLflow tracking server",
+            address=self.tracking_uri,
+            is_transient=_is_transient,
+        )
+
+    return wrapper
+
+
+def _is_not_found(error: MlflowException) -> bool:
+    return error.error_code == _NOT_FOUND
 
 
 class MlflowRegistry(ConfigurableResource):
@@ -47,6 +95,8 @@ class MlflowRegistry(ConfigurableResource):
     _client: MlflowClient | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
+        for name, value in _HTTP_DEFAULTS.items():
+            os.environ.setdefault(name, value)
         # log_model only speaks the fluent API, which reads the process-wide tracking URI.
         mlflow.set_tracking_uri(self.tracking_uri)
         mlflow.set_registry_uri(self.tracking_uri)
@@ -57,7 +107,11 @@ class MlflowRegistry(ConfigurableResource):
             self._client = MlflowClient(self.tracking_uri, self.tracking_uri)
         return self._client
 
+    @_retried
     def experiment_id(self) -> str:
+        return self._experiment_id()
+
+    def _experiment_id(self) -> str:
         experiment = self.client.get_experiment_by_name(self.experiment_name)
         if experiment is not None:
             return experiment.experiment_id
@@ -65,20 +119,23 @@ class MlflowRegistry(ConfigurableResource):
             return self.client.create_experiment(
                 self.experiment_name, artifact_location=self.artifact_location
             )
-        except MlflowException:  # created meanwhile by a concurrent run
+        except MlflowException as error:  # created meanwhile by a concurrent run?
+            if _is_transient(error):
+                raise
             experiment = self.client.get_experiment_by_name(self.experiment_name)
             if experiment is None:
                 raise
             return experiment.experiment_id
 
     def run_url(self, run_id: str) -> str:
-        return f"{self.ui_url.rstrip('/')}/#/experiments/{self.experiment_id()}/runs/{run_id}"
+        return f"{self.ui_url.rstrip('/')}/#/experiments/{self._experiment_id()}/runs/{run_id}"
 
     def version_url(self, version: str) -> str:
         return f"{self.ui_url.rstrip('/')}/#/models/{self.registered_model_name}/versions/{version}"
 
     # -- training runs -------------------------------------------------------------------
 
+    @_retried
     def log_december_model(
         self,
         *,
@@ -114,7 +171,7 @@ class MlflowRegistry(ConfigurableResource):
             time_utc=input_example["time_utc"].dt.tz_convert("UTC").dt.tz_localize(None)
         )
         with mlflow.start_run(
-            experiment_id=self.experiment_id(), run_name=f"december_model-{year}", tags=tags
+            experiment_id=self._experiment_id(), run_name=f"december_model-{year}", tags=tags
         ) as run:
             mlflow.log_params(params)
             mlflow.log_metrics(metrics)
@@ -152,7 +209,9 @@ class MlflowRegistry(ConfigurableResource):
         name = self.registered_model_name
         try:
             registered = self.client.get_registered_model(name)
-        except MlflowException:
+        except MlflowException as error:
+            if not _is_not_found(error):
+                raise
             # another run may create it meanwhile: then it exists, which is all we need
             with contextlib.suppress(MlflowException):
                 self.client.create_registered_model(
@@ -177,16 +236,26 @@ class MlflowRegistry(ConfigurableResource):
 
     # -- loading ---------------------------------------------------------------------------
 
+    @_retried
     def load_version(self, version: str) -> Pipeline:
         uri = f"models:/{self.registered_model_name}/{version}"
+        # resolved through this registry, not the process-wide one
+        location = self.client.get_model_version_download_uri(self.registered_model_name, version)
         with tempfile.TemporaryDirectory() as scratch:
             local = mlflow.artifacts.download_artifacts(
-                artifact_uri=f"{uri}/model.skops", dst_path=scratch, tracking_uri=self.tracking_uri
+                artifact_uri=f"{location.rstrip('/')}/model.skops",
+                dst_path=scratch,
+                tracking_uri=self.tracking_uri,
             )
             return load_skops_model(Path(local), uri)
 
+    @_retried
+    def run_id_of(self, version: str) -> str:
+        return self.client.get_model_version(self.registered_model_name, version).run_id
+
     # -- champion ------------------------------------------------------------------------
 
+    @_retried
     def record_decision(self, decision: ChampionDecision) -> str:
         """Store one year's decision and point the alias at the latest year's winner.
 
@@ -194,20 +263,27 @@ class MlflowRegistry(ConfigurableResource):
         changes nothing, so promotion is idempotent.
         """
         name = self.registered_model_name
+        winner_tag = f"champion_for_december_{decision.year}"
+        previous = self._decisions().get(decision.year)
+        if previous and previous.winner.version != decision.winner.version:
+            # the year was decided again (a backfill): the old winner no longer holds it
+            self.client.delete_model_version_tag(name, previous.winner.version, winner_tag)
         self.client.set_registered_model_tag(
             name, f"{DECISION_TAG_PREFIX}{decision.year}", json.dumps(decision.as_dict())
         )
-        self.client.set_model_version_tag(
-            name, decision.winner.version, f"champion_for_december_{decision.year}", "true"
-        )
+        self.client.set_model_version_tag(name, decision.winner.version, winner_tag, "true")
         champion = current_champion(
-            {year: recorded.winner.version for year, recorded in self.decisions().items()}
+            {year: recorded.winner.version for year, recorded in self._decisions().items()}
         )
         assert champion is not None  # the decision just recorded is among them
         self.client.set_registered_model_alias(name, self.champion_alias, champion)
         return champion
 
+    @_retried
     def decisions(self) -> dict[int, ChampionDecision]:
+        return self._decisions()
+
+    def _decisions(self) -> dict[int, ChampionDecision]:
         tags = self.client.get_registered_model(self.registered_model_name).tags
         return {
             int(key[len(DECISION_TAG_PREFIX) :]): ChampionDecision.from_dict(json.loads(value))
@@ -215,13 +291,16 @@ class MlflowRegistry(ConfigurableResource):
             if key.startswith(DECISION_TAG_PREFIX)
         }
 
+    @_retried
     def champion_version(self) -> str | None:
         try:
             version = self.client.get_model_version_by_alias(
                 self.registered_model_name, self.champion_alias
             )
-        except MlflowException:
-            return None
+        except MlflowException as error:
+            if _is_not_found(error) or "not found" in str(error).lower():
+                return None
+            raise
         return str(version.version)
 
 

@@ -20,6 +20,8 @@ import pandas as pd
 from dagster import ConfigurableIOManager, InputContext, MetadataValue, OutputContext
 from pydantic import PrivateAttr
 
+from victoria_demand.core.retry import call_with_retries
+
 
 def _encode(value: Any) -> tuple[bytes, str]:
     if isinstance(value, pd.DataFrame):
@@ -118,6 +120,26 @@ class LocalParquetIOManager(_ObjectStoreIOManager):
         return self._path(key).read_bytes()
 
 
+def _is_transient_s3(error: BaseException) -> bool:
+    from botocore.exceptions import (
+        ClientError,
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        EndpointConnectionError,
+        ReadTimeoutError,
+    )
+
+    if isinstance(
+        error,
+        EndpointConnectionError | ConnectionClosedError | ConnectTimeoutError | ReadTimeoutError,
+    ):
+        return True
+    if isinstance(error, ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return status >= 500 or error.response.get("Error", {}).get("Code") == "SlowDown"
+    return False
+
+
 class S3ParquetIOManager(_ObjectStoreIOManager):
     """Objects under ``s3://bucket/prefix``; ``endpoint_url`` points boto3 at MinIO."""
 
@@ -130,23 +152,45 @@ class S3ParquetIOManager(_ObjectStoreIOManager):
     def _s3(self):
         if self._client is None:
             import boto3
+            from botocore.config import Config
 
             self._client = boto3.client(
-                "s3", endpoint_url=self.endpoint_url, region_name=self.region_name
+                "s3",
+                endpoint_url=self.endpoint_url,
+                region_name=self.region_name,
+                # fail fast inside; call_with_retries adds the backoff and names the store
+                config=Config(
+                    retries={"max_attempts": 2, "mode": "standard"},
+                    connect_timeout=5,
+                    read_timeout=60,
+                ),
             )
         return self._client
+
+    def _retried(self, operation):
+        return call_with_retries(
+            operation,
+            service="S3 object store",
+            address=f"{self.endpoint_url or 'AWS S3'} (bucket {self.bucket})",
+            is_transient=_is_transient_s3,
+        )
 
     def _object_key(self, key: str) -> str:
         return f"{self.prefix.strip('/')}/{key}" if self.prefix.strip("/") else key
 
     def _write(self, key: str, data: bytes) -> str:
         object_key = self._object_key(key)
-        self._s3().put_object(Bucket=self.bucket, Key=object_key, Body=data)
+        self._retried(lambda: self._s3().put_object(Bucket=self.bucket, Key=object_key, Body=data))
         return f"s3://{self.bucket}/{object_key}"
 
     def _read(self, key: str) -> bytes:
+        object_key = self._object_key(key)
+
+        def get() -> bytes:
+            response = self._s3().get_object(Bucket=self.bucket, Key=object_key)
+            return response["Body"].read()
+
         try:
-            response = self._s3().get_object(Bucket=self.bucket, Key=self._object_key(key))
+            return self._retried(get)
         except self._s3().exceptions.NoSuchKey as error:
-            raise FileNotFoundError(f"s3://{self.bucket}/{self._object_key(key)}") from error
-        return response["Body"].read()
+            raise FileNotFoundError(f"s3://{self.bucket}/{object_key}") from error
