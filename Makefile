@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | sha256sum | cut -c1-12)
 UV_VERSION := 0.13.9
 
-.PHONY: run dev summary mlflow-ui test test-stack test-ui lint format lock bench clean-state
+.PHONY: run dev summary mlflow-ui test test-stack test-ui test-reliability lint format lock bench clean-state
 
 $(INSTALLED): requirements-dev.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ test: $(INSTALLED)
 ## test-stack: the production topology as local processes (needs PostgreSQL installed)
 test-stack: $(INSTALLED)
 	$(PY) -m pytest -q -m stack -s victoria_demand_tests/stack
+
+## test-ui: the users' flows in the Dagster and MLflow UIs, in Debian's Chromium
+test-ui: $(INSTALLED)
+	$(PY) -m pytest -q -m ui -s victoria_demand_tests/ui
+
+## test-reliability: MLflow, S3 and the database going away, runs killed mid-way
+test-reliability: $(INSTALLED)
+	$(PY) -m pytest -q -m reliability victoria_demand_tests/reliability
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -75,6 +75,11 @@ def run_everything(years: list[int] | None = None) -> list[RunOutcome]:
         status = "ok" if outcome.success else "FAILED"
         detail = f" (failed checks: {', '.join(failed)})" if failed else ""
         print(f"{outcome.label:<15} {status} in {outcome.seconds:.1f} s{detail}", flush=True)
+        for failure in result.get_step_failure_events():
+            error = failure.step_failure_data.error
+            cause = error.cause if error and error.cause else error  # the user code's error
+            if cause is not None:
+                print(f"  {failure.step_key}: {cause.message.strip()}")
         if job_name == "ingest" and not outcome.success:
             break
     return outcomes

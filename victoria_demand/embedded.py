@@ -7,6 +7,8 @@ from pathlib import Path
 
 from dagster import DagsterInstance
 
+from victoria_demand import settings
+
 INSTANCE_CONFIG = """\
 # Written by victoria_demand: the embedded instance (SQLite storage in this folder).
 telemetry:
@@ -27,14 +29,30 @@ def dagster_home(home: Path) -> Path:
 
 
 def prepare_home(home: Path) -> Path:
-    """Create the home folder and its Dagster instance config; point DAGSTER_HOME at it."""
+    """Create the home folder, its Dagster instance config and the SQLite stores; point
+    DAGSTER_HOME at the instance.
+
+    The stores are created here, once, because runs of a backfill start together: each
+    would otherwise race to create mlflow.db's schema and the forecast table.
+    """
     instance_dir = dagster_home(home)
     instance_dir.mkdir(parents=True, exist_ok=True)
     config = instance_dir / "dagster.yaml"
     if not config.exists():
         config.write_text(INSTANCE_CONFIG)
     os.environ["DAGSTER_HOME"] = str(instance_dir)
+    if settings.environment() == "embedded":  # the stack's servers own their schemas
+        _initialize_stores(home)
     return instance_dir
+
+
+def _initialize_stores(home: Path) -> None:
+    from victoria_demand.core.forecast_store import ensure_table
+    from victoria_demand.resources import embedded_resources
+
+    resources = embedded_resources(home)
+    resources["mlflow"].experiment_id()  # creates mlflow.db, its schema and the experiment
+    ensure_table(resources["forecast_database"].engine)
 
 
 def embedded_instance(home: Path) -> DagsterInstance:

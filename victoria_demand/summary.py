@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
+from dagster import AssetKey, AssetRecordsFilter, DagsterInstance, build_resources
 
 from victoria_demand import settings
 from victoria_demand.partitions import YEARS
@@ -21,8 +21,12 @@ def _latest_metadata(instance: DagsterInstance, asset: str, year: int) -> dict:
 
 def print_summary(instance: DagsterInstance) -> int:
     """Print the table; returns 0 when every year has a model, a champion and a forecast."""
-    registry = resources_for(settings.environment(), settings.home())["mlflow"]
-    alias_version = registry.champion_version()
+    # initialized as Dagster would, so that settings read from the environment resolve
+    with build_resources(
+        {"mlflow": resources_for(settings.environment(), settings.home())["mlflow"]}
+    ) as resources:
+        registry = resources.mlflow
+        alias_version = registry.champion_version()
     header = (
         f"{'year':<6}{'RMSE MW':>9}{'MAE MW':>9}{'MAPE %':>8}"
         f"{'naive RMSE':>12}{'naive MAPE %':>14}{'version':>9}{'champion':>10}{'forecast rows':>15}"

@@ -52,11 +52,15 @@ class DagsterGraphQL:
             raise RuntimeError(f"GraphQL errors: {payload['errors']}")
         return payload["data"]
 
-    def launch_asset_backfill(self, assets: list[str], partitions: list[str]) -> str:
+    def launch_asset_backfill(
+        self, assets: list[str], partitions: list[str], run_config: dict | None = None
+    ) -> str:
         params = {
             "assetSelection": [{"path": [asset]} for asset in assets],
             "partitionNames": partitions,
         }
+        if run_config is not None:
+            params["runConfigData"] = run_config
         result = self.query(LAUNCH_BACKFILL, params=params)["launchPartitionBackfill"]
         if result["__typename"] != "LaunchBackfillSuccess":
             raise RuntimeError(f"backfill not launched: {result}")

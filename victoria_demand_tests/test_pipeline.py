@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,26 +13,10 @@ from mlflow.tracking import MlflowClient
 
 from victoria_demand.partitions import YEARS
 from victoria_demand_tests.assertions import PARTITIONED_ASSETS, all_checks_passed
+from victoria_demand_tests.pipeline_runs import run_pipeline
 
 pytestmark = pytest.mark.integration
 MODEL = "victoria_demand_december"
-
-
-def _run(home: Path, source: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "VICTORIA_DEMAND_HOME": str(home),
-        "VICTORIA_DEMAND_SOURCE": str(source),
-        **extra_env,
-    }
-    env.pop("DAGSTER_HOME", None)
-    return subprocess.run(
-        [sys.executable, "-m", "victoria_demand", "run", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def _instance(home: Path) -> DagsterInstance:
@@ -53,7 +35,7 @@ def _forecast_rows(home: Path) -> list[tuple]:
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory, original_csv):
     home = tmp_path_factory.mktemp("home")
-    completed = _run(home, original_csv)
+    completed = run_pipeline(home, original_csv)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return home, completed
 
@@ -117,7 +99,7 @@ def test_materializing_a_year_again_duplicates_nothing(first_run, original_csv):
     home, _ = first_run
     client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
     alias_before = client.get_model_version_by_alias(MODEL, "champion").version
-    completed = _run(home, original_csv, "--year", "2013")
+    completed = run_pipeline(home, original_csv, "--year", "2013")
     assert completed.returncode == 0, completed.stdout + completed.stderr
     rows = _forecast_rows(home)
     assert [(year, count, distinct) for year, count, distinct, _ in rows] == [
@@ -132,7 +114,7 @@ def test_materializing_a_year_again_duplicates_nothing(first_run, original_csv):
 
 
 def test_a_failed_blocking_check_stops_promotion(tmp_path, original_csv):
-    completed = _run(tmp_path, original_csv, VICTORIA_DEMAND_RMSE_CEILING_MW="250")
+    completed = run_pipeline(tmp_path, original_csv, VICTORIA_DEMAND_RMSE_CEILING_MW="250")
     assert completed.returncode == 1
     assert "december 2012   FAILED" in completed.stdout
     assert "failed checks: december_model:rmse_under_ceiling" in completed.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from victoria_demand.core.calendar import melbourne_calendar
+from victoria_demand.core.calendar import MELBOURNE, melbourne_calendar
 from victoria_demand.core.errors import DemandDataError
 
 HALF_HOUR = pd.Timedelta(minutes=30)
@@ -28,54 +28,70 @@ def expected_half_hours(year: int) -> int:
     DST moves wall clocks, not the count: the hour lost in October is the hour won back in
     April of the same calendar year.
     """
-    start = pd.Timestamp(year=year, month=1, day=1, tz="Australia/Melbourne")
-    end = pd.Timestamp(year=year + 1, month=1, day=1, tz="Australia/Melbourne")
-    return int((end - start) / HALF_HOUR)
+    return int((_year_start_utc(year + 1) - _year_start_utc(year)) / HALF_HOUR)
 
 
-def clean_year(raw: pd.DataFrame, year: int, *, source: str) -> pd.DataFrame:
-    """The rows of Melbourne calendar year ``year``, every half-hour present exactly once.
+def _year_start_utc(year: int) -> pd.Timestamp:
+    return pd.Timestamp(year=year, month=1, day=1, tz=MELBOURNE).tz_convert("UTC")
 
-    ``raw`` is the output of :func:`victoria_demand.core.raw.parse_raw_demand`, in file
-    order; its index is the data row number (0-based), which errors turn into file lines.
-    Duplicate instants and gaps are errors: no repair is guessed for a demand series.
+
+def check_complete_years(rows: pd.DataFrame, *, source: str) -> None:
+    """Every instant at most once, and every half-hour of each Melbourne year it touches.
+
+    ``rows`` carries ``time_utc``; its index is the data row number (0-based) in the source
+    file, which errors turn into file lines. No repair is guessed for a demand series: a
+    duplicate or a gap is an error, and a file must hold whole years.
     """
-    calendar = melbourne_calendar(raw["time_utc"])
-    in_year = calendar["year"].to_numpy() == year
-    if not in_year.any():
-        raise DemandDataError(source, f"no rows fall in the Melbourne year {year}", column="Time")
-    rows = raw.loc[in_year].join(calendar.loc[in_year])
-    rows = rows.sort_values("time_utc", kind="stable")
-
-    duplicated = rows["time_utc"].duplicated(keep="first")
+    times = rows["time_utc"].sort_values(kind="stable")
+    duplicated = times.duplicated(keep="first")
     if duplicated.any():
-        row = int(rows.index[duplicated.to_numpy()][0])
-        instant = rows.loc[row, "time_utc"]
+        row = int(times.index[duplicated.to_numpy()][0])
+        instant = times.loc[row]
         raise DemandDataError(
             source,
             f"duplicate instant {instant.isoformat()} ({_local(instant)}) appears again",
             column="Time",
             line=row + 2,
         )
-
-    start = pd.Timestamp(year=year, month=1, day=1, tz="Australia/Melbourne").tz_convert("UTC")
-    end = pd.Timestamp(year=year + 1, month=1, day=1, tz="Australia/Melbourne").tz_convert("UTC")
-    expected = pd.date_range(start, end, freq=HALF_HOUR, inclusive="left", unit="ns")
-    missing = expected.difference(pd.DatetimeIndex(rows["time_utc"]))
+    local_years = times.iloc[[0, -1]].dt.tz_convert(MELBOURNE).dt.year
+    expected = pd.date_range(
+        _year_start_utc(int(local_years.iloc[0])),
+        _year_start_utc(int(local_years.iloc[1]) + 1),
+        freq=HALF_HOUR,
+        inclusive="left",
+        unit="ns",
+    )
+    missing = expected.difference(pd.DatetimeIndex(times))
     if len(missing):
         first = missing[0]
-        resumes = rows.index[(rows["time_utc"] > first).to_numpy()]
+        resumes = times.index[(times > first).to_numpy()]
         line = int(resumes[0]) + 2 if len(resumes) else None
+        year = first.tz_convert(MELBOURNE).year
         raise DemandDataError(
             source,
-            f"{len(missing)} half-hour(s) of {year} missing, the first at "
-            f"{first.isoformat()} ({_local(first)})"
-            + (f"; the series resumes at line {line}" if line else ", up to the end of the year"),
+            f"{len(missing)} half-hour(s) missing, the first at {first.isoformat()} "
+            f"({_local(first)})"
+            + (f"; the series resumes at line {line}" if line else f"; {year} is incomplete"),
             column="Time",
             line=line,
         )
+
+
+def clean_year(raw: pd.DataFrame, year: int, *, source: str) -> pd.DataFrame:
+    """The rows of Melbourne calendar year ``year``, every half-hour exactly once, in order.
+
+    ``raw`` is the output of :func:`victoria_demand.core.raw.parse_raw_demand` (index: the
+    data row number in the source file).
+    """
+    calendar = melbourne_calendar(raw["time_utc"])
+    in_year = calendar["year"].to_numpy() == year
+    if not in_year.any():
+        raise DemandDataError(source, f"no rows fall in the Melbourne year {year}", column="Time")
+    rows = raw.loc[in_year].join(calendar.loc[in_year])
+    check_complete_years(rows, source=source)
+    rows = rows.sort_values("time_utc", kind="stable")
     return rows.loc[:, list(CLEAN_COLUMNS)].reset_index(drop=True)
 
 
 def _local(instant: pd.Timestamp) -> str:
-    return instant.tz_convert("Australia/Melbourne").strftime("%Y-%m-%d %H:%M %Z")
+    return instant.tz_convert(MELBOURNE).strftime("%Y-%m-%d %H:%M %Z")

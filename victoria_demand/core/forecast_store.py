@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from victoria_demand.core.calendar import MELBOURNE
+
 FORECAST_TABLE = "december_forecast"
 
 _metadata = sa.MetaData()
@@ -42,9 +44,7 @@ def forecast_rows(
         {
             "year": year,
             "time_utc": time_utc.dt.tz_localize(None),
-            "time_local": time_utc.dt.tz_convert("Australia/Melbourne").map(
-                lambda stamp: stamp.isoformat()
-            ),
+            "time_local": time_utc.dt.tz_convert(MELBOURNE).map(lambda stamp: stamp.isoformat()),
             "forecast_mw": forecast["forecast_mw"].astype(float),
             "actual_mw": forecast["actual_mw"].astype(float),
             "model_name": model_name,
@@ -55,6 +55,15 @@ def forecast_rows(
     )
 
 
+def ensure_table(engine: sa.Engine) -> None:
+    """Create the table if needed; a concurrent writer may create it first, which is fine."""
+    try:
+        _metadata.create_all(engine, checkfirst=True)
+    except sa.exc.DatabaseError:
+        if not sa.inspect(engine).has_table(FORECAST_TABLE):
+            raise
+
+
 def replace_year(engine: sa.Engine, year: int, rows: pd.DataFrame) -> int:
     """Swap in the rows of ``year`` atomically; returns how many were written."""
     if (rows["year"] != year).any():
@@ -62,7 +71,7 @@ def replace_year(engine: sa.Engine, year: int, rows: pd.DataFrame) -> int:
     records = rows.to_dict(orient="records")
     for record in records:
         record["time_utc"] = record["time_utc"].to_pydatetime()
-    _metadata.create_all(engine, checkfirst=True)
+    ensure_table(engine)
     with engine.begin() as connection:
         connection.execute(
             sa.delete(december_forecast_table).where(december_forecast_table.c.year == year)

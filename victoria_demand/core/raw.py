@@ -7,7 +7,8 @@ Two exports of the same series are accepted:
   (``+11:00`` in daylight saving time, ``+10:00`` otherwise).
 
 Both carry the same columns. Every stamp must name its offset: a naive stamp is ambiguous
-twice a year in Melbourne, so it is an error rather than a guess.
+twice a year in Melbourne, so it is an error rather than a guess. The file must hold whole
+Melbourne calendar years, every half-hour exactly once (in any order).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from victoria_demand.core.calendar import MELBOURNE
+from victoria_demand.core.cleaning import check_complete_years
 from victoria_demand.core.errors import DemandDataError
 
 RAW_COLUMNS = ("Time", "Demand", "Temperature", "Date", "Holiday")
@@ -34,17 +36,23 @@ _LINE_OFFSET = 2  # data row 0 sits on line 2, under the header
 
 
 def read_raw_demand(path: str | Path, *, name: str | None = None) -> pd.DataFrame:
-    """Parse and validate one raw CSV into ``time_utc, demand_mw, temperature_c, holiday``.
+    """Parse and validate one raw CSV into ``time_utc, demand_mw, temperature_c, holiday``:
+    every field, and whole Melbourne years with every half-hour exactly once.
 
     ``name`` is how the file is called in error messages (defaults to the path). Rows are
-    kept in file order; ordering and completeness are judged per year by the cleaning step.
+    kept in file order, so the index is the data row number.
     """
     name = name or str(path)
-    raw = Path(path).read_bytes()
-    return parse_raw_demand(raw, name=name)
+    raw = parse_raw_demand(Path(path).read_bytes(), name=name)
+    # The whole file is judged here, before anything downstream runs: a broken file fails
+    # at the first asset, and a stored good copy is never replaced by a bad one.
+    check_complete_years(raw, source=name)
+    return raw
 
 
 def parse_raw_demand(content: bytes, *, name: str) -> pd.DataFrame:
+    """Parse and validate every field of a CSV's bytes (the series as a whole is judged by
+    :func:`read_raw_demand`)."""
     text = _decode(content, name)
     _check_header(text, name)
     try:

@@ -9,6 +9,7 @@ import pandas as pd
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import Pipeline
 
+from victoria_demand.core.calendar import MELBOURNE
 from victoria_demand.core.features import (
     FEATURE_SET,
     MODEL_INPUTS,
@@ -42,7 +43,7 @@ class DecemberModel:
 
 def split_december(clean: pd.DataFrame) -> DecemberSplit:
     """January-November vs December of one year, by the Melbourne calendar month."""
-    month = clean["time_utc"].dt.tz_convert("Australia/Melbourne").dt.month
+    month = clean["time_utc"].dt.tz_convert(MELBOURNE).dt.month
     is_december = (month == DECEMBER).to_numpy()
     if not is_december.any() or is_december.all():
         raise ValueError("a year needs both January-November and December rows to be split")

@@ -54,12 +54,12 @@ def test_gap_of_a_day_names_where_the_series_resumes(raw_demand_frame):
     with pytest.raises(DemandDataError) as caught:
         clean_year(gap, 2012, source="vic.csv")
     assert caught.value.line == 1002
-    assert "48 half-hour(s) of 2012 missing" in str(caught.value)
+    assert "48 half-hour(s) missing, the first at 2012-01-21T09:00:00+00:00" in str(caught.value)
 
 
 def test_partial_december_is_an_error(raw_demand_frame):
     cut = raw_demand_frame[raw_demand_frame["time_utc"] < pd.Timestamp("2012-12-15", tz="UTC")]
-    with pytest.raises(DemandDataError, match="up to the end of the year"):
+    with pytest.raises(DemandDataError, match="2012 is incomplete"):
         clean_year(cut, 2012, source="vic.csv")
 
 

@@ -106,3 +106,41 @@ def test_extra_field_names_the_line(original_lines):
     lines = original_lines[:6]
     lines[4] += ",surplus"
     assert "line 5" in str(_error(lines))
+
+
+def _write(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "broken.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _file_error(tmp_path: Path, lines: list[str]) -> DemandDataError:
+    with pytest.raises(DemandDataError) as caught:
+        read_raw_demand(_write(tmp_path, lines), name="broken.csv")
+    return caught.value
+
+
+def test_a_duplicate_instant_fails_the_file(tmp_path, original_lines):
+    lines = [*original_lines[:101], original_lines[50], *original_lines[101:]]
+    error = _file_error(tmp_path, lines)
+    assert (error.column, error.line) == ("Time", 102)
+    assert "duplicate instant 2012-01-01T13:30:00+00:00" in str(error)
+
+
+def test_a_missing_day_fails_the_file(tmp_path, original_lines):
+    lines = [*original_lines[:1001], *original_lines[1049:]]  # data rows 1000-1047 gone
+    error = _file_error(tmp_path, lines)
+    assert (error.column, error.line) == ("Time", 1002)
+    assert "48 half-hour(s) missing" in str(error)
+
+
+def test_a_year_with_part_of_december_fails_the_file(tmp_path, original_lines):
+    error = _file_error(tmp_path, original_lines[:-700])
+    assert error.column == "Time" and "2014 is incomplete" in str(error)
+
+
+def test_rows_in_any_order_are_accepted(tmp_path, original_lines, raw_demand_frame):
+    shuffled = [original_lines[0], *reversed(original_lines[1:])]
+    frame = read_raw_demand(_write(tmp_path, shuffled))
+    assert len(frame) == len(raw_demand_frame)
+    assert frame["time_utc"].iloc[0] == raw_demand_frame["time_utc"].iloc[-1]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -72,7 +73,7 @@ class PostgresCluster:
     """A private PostgreSQL cluster; as root, its processes run as the `postgres` user."""
 
     root: Path
-    password: str = "stack-test-password"
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     port: int = field(default_factory=free_port)
     process_user: str | None = None
 
@@ -105,17 +106,7 @@ class PostgresCluster:
             "--auth=scram-sha-256",
             "--encoding=UTF8",
         )
-        self._run(
-            _postgres_bin("pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(self.root / "postgres.log"),
-            "-o",
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1",
-            "-w",
-            "start",
-        )
+        self.start_again()
         for database in ("dagster", "mlflow", "forecasts"):
             self._run(
                 _postgres_bin("createdb"),
@@ -127,6 +118,20 @@ class PostgresCluster:
                 DB_USER,
                 database,
             )
+
+    def start_again(self) -> None:
+        """Start the (initialized) cluster on its port."""
+        self._run(
+            _postgres_bin("pg_ctl"),
+            "-D",
+            str(self.root / "data"),
+            "-l",
+            str(self.root / "postgres.log"),
+            "-o",
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1",
+            "-w",
+            "start",
+        )
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
@@ -261,8 +266,8 @@ def native_stack(source_csv: Path, keep_logs_in: Path) -> Iterator[NativeStack]:
     try:
         with moto_s3_server(root) as s3_endpoint:
             credentials = {
-                "AWS_ACCESS_KEY_ID": "stack-test",
-                "AWS_SECRET_ACCESS_KEY": "stack-test-secret",
+                "AWS_ACCESS_KEY_ID": f"stack-{secrets.token_hex(4)}",
+                "AWS_SECRET_ACCESS_KEY": secrets.token_urlsafe(24),
                 "AWS_DEFAULT_REGION": "us-east-1",
             }
             boto3.client("s3", endpoint_url=s3_endpoint, **_boto(credentials)).create_bucket(

@@ -1,0 +1,79 @@
+"""Several runs at once: a backfill of every year through the daemon (run queue of three,
+the multiprocess executor), then two backfills of the same years launched together. The
+champion chain, the alias and the forecasts end exactly as after a sequential run."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from mlflow.tracking import MlflowClient
+
+from victoria_demand.partitions import YEARS
+from victoria_demand_tests.dagster_graphql import DagsterGraphQL
+from victoria_demand_tests.pipeline_runs import run_pipeline
+from victoria_demand_tests.services import dagster_dev
+
+pytestmark = pytest.mark.reliability
+MODEL = "victoria_demand_december"
+ASSETS = ["raw_demand", "clean_demand", "december_model", "champion_model", "december_forecast"]
+PARTITIONS = [str(year) for year in YEARS]
+
+
+def end_state(home: Path) -> dict:
+    """What must not depend on scheduling: each year's decision (by the years the
+    contenders were trained for, and their RMSEs), the alias's year, the forecasts."""
+    client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
+    tags = client.get_registered_model(MODEL).tags
+    decisions = {}
+    for year in YEARS:
+        decision = json.loads(tags[f"champion_decision.{year}"])
+        incumbent = decision["incumbent"]
+        decisions[year] = {
+            "winner": decision["winner"]["trained_for_year"],
+            "challenger_rmse": round(decision["challenger"]["december_rmse"], 6),
+            "incumbent": incumbent
+            and (
+                incumbent["trained_for_year"],
+                round(incumbent["december_rmse"], 6),
+            ),
+        }
+    champion = client.get_model_version_by_alias(MODEL, "champion")
+    with sqlite3.connect(home / "forecasts.db") as db:
+        rows = db.execute(
+            "select year, count(*), count(distinct time_utc), round(sum(forecast_mw), 3) "
+            "from december_forecast group by year order by year"
+        ).fetchall()
+    return {"decisions": decisions, "alias_year": champion.tags["year"], "forecasts": rows}
+
+
+@pytest.fixture(scope="module")
+def sequential(tmp_path_factory, original_csv) -> dict:
+    home = tmp_path_factory.mktemp("sequential")
+    completed = run_pipeline(home, original_csv)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return end_state(home)
+
+
+def test_concurrent_backfills_end_as_a_sequential_run(tmp_path, original_csv, sequential):
+    home = tmp_path / "home"
+    home.mkdir()
+    multiprocess = {"execution": {"config": {"multiprocess": {"max_concurrent": 2}}}}
+    with dagster_dev(home, original_csv, tmp_path) as url:
+        graphql = DagsterGraphQL(url)
+        first = graphql.launch_asset_backfill(ASSETS, PARTITIONS, run_config=multiprocess)
+        assert graphql.wait_for_backfill(first) in {"COMPLETED", "COMPLETED_SUCCESS"}
+        assert end_state(home) == sequential
+
+        # the same years twice, at once
+        again = [
+            graphql.launch_asset_backfill(ASSETS[1:], PARTITIONS, run_config=multiprocess)
+            for _ in range(2)
+        ]
+        statuses = [graphql.wait_for_backfill(backfill) for backfill in again]
+        assert set(statuses) <= {"COMPLETED", "COMPLETED_SUCCESS"}, statuses
+        runs = [run for backfill in again for run in graphql.backfill_runs(backfill)]
+        assert runs and all(run["status"] == "SUCCESS" for run in runs)
+    assert end_state(home) == sequential

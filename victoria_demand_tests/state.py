@@ -1,0 +1,75 @@
+"""A fingerprint of everything the embedded deployment has stored, to prove that a failed
+run changed nothing (or that two runs ended alike)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
+from mlflow.tracking import MlflowClient
+
+MODEL = "victoria_demand_december"
+ASSETS = ("raw_demand", "clean_demand", "december_model", "champion_model", "december_forecast")
+
+
+def stored_files(home: Path) -> dict[str, str]:
+    storage = home / "storage"
+    return {
+        str(path.relative_to(storage)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(storage.rglob("*"))
+        if path.is_file()
+    }
+
+
+def registry(home: Path) -> dict:
+    client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
+    versions = client.search_model_versions(f"name='{MODEL}'")
+    try:
+        alias = client.get_model_version_by_alias(MODEL, "champion").version
+    except Exception:
+        alias = None
+    return {
+        "versions": sorted((v.version, v.tags.get("year")) for v in versions),
+        "alias": alias,
+        "tags": dict(client.get_registered_model(MODEL).tags) if versions else {},
+    }
+
+
+def forecast_rows(home: Path) -> list[tuple]:
+    database = home / "forecasts.db"
+    if not database.exists():
+        return []
+    with sqlite3.connect(database) as db:
+        tables = {row[0] for row in db.execute("select name from sqlite_master")}
+        if "december_forecast" not in tables:
+            return []
+        return db.execute(
+            "select year, time_utc, forecast_mw, model_version from december_forecast "
+            "order by year, time_utc"
+        ).fetchall()
+
+
+def materializations(home: Path) -> dict[tuple[str, str | None], int]:
+    os.environ["DAGSTER_HOME"] = str(home / "dagster")
+    instance = DagsterInstance.get()
+    counts: dict[tuple[str, str | None], int] = {}
+    for asset in ASSETS:
+        records = instance.fetch_materializations(
+            AssetRecordsFilter(asset_key=AssetKey(asset)), limit=10_000
+        ).records
+        for record in records:
+            key = (asset, record.partition_key)
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def fingerprint(home: Path) -> dict:
+    return {
+        "files": stored_files(home),
+        "registry": registry(home),
+        "forecasts": forecast_rows(home),
+        "materializations": materializations(home),
+    }
