@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -132,7 +133,8 @@ def forecasts(url: str) -> dict[tuple[int, str], float]:
         rows = connection.execute(
             sa.text("select year, time_utc, forecast_mw from december_forecast")
         ).all()
-    return {(year, str(time_utc)): forecast for year, time_utc, forecast in rows}
+    # SQLite hands back text, Postgres datetimes: compare instants
+    return {(year, pd.Timestamp(time_utc)): forecast for year, time_utc, forecast in rows}
 
 
 def champion_of(services: Services, home: Path) -> tuple[str, int]:
@@ -174,6 +176,12 @@ def assert_same_as_undisturbed(undisturbed, database: str, services: Services, h
     assert champion_of(services, home)[1] == champion_year
 
 
+def run_again_matches_undisturbed(env: dict, undisturbed, services: Services, home: Path):
+    completed = run(env)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert_same_as_undisturbed(undisturbed, env["VICTORIA_DEMAND_FORECAST_DB_URL"], services, home)
+
+
 def test_mlflow_down_when_the_run_starts(services, tmp_path, original_csv, undisturbed):
     database = f"sqlite:///{tmp_path / 'forecasts.db'}"
     env = pipeline_env(tmp_path / "home", services, original_csv, database)
@@ -189,9 +197,7 @@ def test_mlflow_down_when_the_run_starts(services, tmp_path, original_csv, undis
     assert not (tmp_path / "forecasts.db").exists() or forecasts(database) == {}
 
     services.start_mlflow()
-    completed = run(env)
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert_same_as_undisturbed(undisturbed, database, services, tmp_path / "home")
+    run_again_matches_undisturbed(env, undisturbed, services, tmp_path / "home")
 
 
 def test_mlflow_killed_in_the_middle_of_a_run(services, tmp_path, original_csv, undisturbed):
@@ -221,9 +227,7 @@ def test_mlflow_killed_in_the_middle_of_a_run(services, tmp_path, original_csv, 
     assert "MLflow tracking server" in output and "is unavailable" in output, output
 
     services.start_mlflow()
-    completed = run(env)
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert_same_as_undisturbed(undisturbed, database, services, tmp_path / "home")
+    run_again_matches_undisturbed(env, undisturbed, services, tmp_path / "home")
 
 
 def test_s3_down(services, tmp_path, original_csv, undisturbed):
@@ -237,9 +241,7 @@ def test_s3_down(services, tmp_path, original_csv, undisturbed):
     ), failed.stdout
 
     services.start_s3()
-    completed = run(env)
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert_same_as_undisturbed(undisturbed, database, services, tmp_path / "home")
+    run_again_matches_undisturbed(env, undisturbed, services, tmp_path / "home")
 
 
 def test_forecast_database_unreachable(services, tmp_path, original_csv, undisturbed):
@@ -258,9 +260,7 @@ def test_forecast_database_unreachable(services, tmp_path, original_csv, undistu
         ), failed.stdout
 
         postgres.start_again()
-        completed = run(env)
-        assert completed.returncode == 0, completed.stdout + completed.stderr
-        assert_same_as_undisturbed(undisturbed, database, services, tmp_path / "home")
+        run_again_matches_undisturbed(env, undisturbed, services, tmp_path / "home")
     finally:
         postgres.stop()
         subprocess.run(["rm", "-rf", str(cluster_root)], check=False)
@@ -286,6 +286,4 @@ def test_run_process_killed(services, tmp_path, original_csv, undisturbed, after
             counts[year] = counts.get(year, 0) + 1
         assert set(counts.values()) <= {1488}
 
-    completed = run(env)
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert_same_as_undisturbed(undisturbed, database, services, tmp_path / "home")
+    run_again_matches_undisturbed(env, undisturbed, services, tmp_path / "home")

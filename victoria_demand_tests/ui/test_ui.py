@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
+from dagster import AssetKey, DagsterInstance
 from mlflow.tracking import MlflowClient
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
@@ -28,6 +28,7 @@ from victoria_demand_tests.services import (
     venv_tool,
     wait_for_http,
 )
+from victoria_demand_tests.state import materializations
 
 pytestmark = pytest.mark.ui
 CHROMIUM = Path("/usr/bin/chromium")
@@ -90,21 +91,17 @@ def dismiss_popups(page: Page) -> None:
         skip.first.click()
 
 
+def dismiss_mlflow_assistant(page: Page) -> None:
+    """MLflow 3's UI opens an assistant side panel on the first visit: close it."""
+    close = page.get_by_role("button", name="Close", exact=True)
+    if close.count() and close.first.is_visible():
+        close.first.click()
+        expect(page.get_by_role("button", name="Send message")).to_be_hidden()
+
+
 def instance_for(home: Path) -> DagsterInstance:
     os.environ["DAGSTER_HOME"] = str(home / "dagster")
     return DagsterInstance.get()
-
-
-def materialization_counts(instance: DagsterInstance) -> dict[tuple[str, str | None], int]:
-    counts = {}
-    for asset in ("raw_demand", *PARTITIONED_ASSETS):
-        records = instance.fetch_materializations(
-            AssetRecordsFilter(asset_key=AssetKey(asset)), limit=1000
-        ).records
-        for record in records:
-            key = (asset, record.partition_key)
-            counts[key] = counts.get(key, 0) + 1
-    return counts
 
 
 def open_materialize_dialog(page: Page, assets: int) -> None:
@@ -200,7 +197,7 @@ def test_materialize_every_year_from_the_asset_graph(dagster_ui, page, workdir):
 
 def test_backfill_one_year(dagster_ui, page, workdir):
     url, home = dagster_ui
-    before = materialization_counts(instance_for(home))
+    before = materializations(home)
     page.goto(f"{url}/asset-groups")
     dismiss_popups(page)
     # every yearly asset: the graph filtered to all but the (unpartitioned) raw CSV
@@ -214,7 +211,7 @@ def test_backfill_one_year(dagster_ui, page, workdir):
     wait_until_run_succeeds(page)
     screenshot(page, workdir, "2-run-2013")
 
-    after = materialization_counts(instance_for(home))
+    after = materializations(home)
     new = {key: after.get(key, 0) - before.get(key, 0) for key in after}
     assert {key: n for key, n in new.items() if n} == {
         (asset, "2013"): 1 for asset in PARTITIONED_ASSETS
@@ -263,11 +260,13 @@ def test_champion_alias_in_the_mlflow_ui(dagster_ui, page, workdir):
         alias = re.compile(r"@\s*champion")  # how the UI shows an alias
         row = page.get_by_role("row", name=re.compile(rf"^Version {champion}\b"))
         expect(row).to_contain_text(alias)
+        dismiss_mlflow_assistant(page)
+        row.scroll_into_view_if_needed()
         screenshot(page, workdir, "4-mlflow-champion")
         versions = page.get_by_role("row", name=re.compile(r"^Version \d+"))
         with_alias = [
             r.inner_text().split()[1] for r in versions.all() if alias.search(r.inner_text())
         ]
-        assert with_alias == [champion]
+        assert with_alias == [str(champion)]
     finally:
         stop(server)
