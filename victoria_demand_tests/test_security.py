@@ -13,7 +13,8 @@ from victoria_demand.settings import PROJECT_ROOT
 SECRET_PATTERNS = {
     "AWS access key id": re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
     "private key": re.compile(r"-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----"),
-    "credentials in a URL": re.compile(r"://[A-Za-z0-9._%-]+:(?!\$\{)[^/\s:@'\"{}]+@"),
+    # a password in a URL, unless it is a ${placeholder} or masked as ***
+    "credentials in a URL": re.compile(r"://[A-Za-z0-9._%-]+:(?!\$\{|\*\*\*@)[^/\s:@'\"{}]+@"),
     "secret assigned a literal": re.compile(
         r"(?i)(password|passwd|secret|access_key|api_key|token)[a-z0-9_]*[\"']?\s*[:=]\s*"
         r"[\"'](?!change-me|\$\{)[^\"'\s]{6,}[\"']"
@@ -91,6 +92,7 @@ def test_the_scanner_finds_what_it_looks_for(line, label):
         "POSTGRES_PASSWORD=change-me-postgres",
         "password: {env: DAGSTER_POSTGRES_PASSWORD}",
         "--backend-store-uri=postgresql+psycopg2://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres",
+        "forecast database at postgresql+psycopg2://victoria:***@127.0.0.1:5432/forecasts",
     ],
 )
 def test_placeholders_are_not_secrets(line):
