@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -117,6 +118,11 @@ def pipeline_env(home: Path, services: Services, source: Path, forecast_db: str)
     return env
 
 
+def start_run(env: dict, **output) -> subprocess.Popen:
+    """`python -m victoria_demand run` in the background, for tests that interrupt it."""
+    return subprocess.Popen([sys.executable, "-m", "victoria_demand", "run"], env=env, **output)
+
+
 def run(env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "victoria_demand", "run"],
@@ -205,13 +211,7 @@ def test_mlflow_killed_in_the_middle_of_a_run(services, tmp_path, original_csv, 
 
     database = f"sqlite:///{tmp_path / 'forecasts.db'}"
     env = pipeline_env(tmp_path / "home", services, original_csv, database)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "victoria_demand", "run"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_run(env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     client = MlflowClient(services.mlflow_url)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
@@ -263,19 +263,14 @@ def test_forecast_database_unreachable(services, tmp_path, original_csv, undistu
         run_again_matches_undisturbed(env, undisturbed, services, tmp_path / "home")
     finally:
         postgres.stop()
-        subprocess.run(["rm", "-rf", str(cluster_root)], check=False)
+        shutil.rmtree(cluster_root, ignore_errors=True)
 
 
 @pytest.mark.parametrize("after_seconds", [3.0, 6.0, 9.0, 12.0])
 def test_run_process_killed(services, tmp_path, original_csv, undisturbed, after_seconds):
     database = f"sqlite:///{tmp_path / 'forecasts.db'}"
     env = pipeline_env(tmp_path / "home", services, original_csv, database)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "victoria_demand", "run"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_run(env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(after_seconds)
     process.send_signal(signal.SIGKILL)
     process.wait()
