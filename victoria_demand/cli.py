@@ -17,6 +17,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from victoria_demand import settings
+from victoria_demand.abandoned_runs import recover_abandoned_runs, this_process_tags
 from victoria_demand.embedded import embedded_instance, prepare_home
 
 
@@ -50,6 +51,10 @@ def run_everything(years: list[int] | None = None) -> list[RunOutcome]:
     from victoria_demand.partitions import YEARS
 
     instance = embedded_instance(settings.home())
+    for run in recover_abandoned_runs(instance):
+        label = " ".join(filter(None, [run.job_name, run.tags.get("dagster/partition")]))
+        print(f"{label:<15} left unfinished by a killed process: marked failed", flush=True)
+    tags = this_process_tags()
     outcomes = []
     plan = [("ingest", None)] + [("december", str(year)) for year in years or YEARS]
     for job_name, partition in plan:
@@ -58,6 +63,7 @@ def run_everything(years: list[int] | None = None) -> list[RunOutcome]:
             instance=instance,
             partition_key=partition,
             run_config=QUIET_RUN_CONFIG,
+            tags=tags,
             raise_on_error=False,
         )
         failed = [

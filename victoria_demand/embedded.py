@@ -21,6 +21,11 @@ concurrency:
     default_limit: 1
   runs:
     max_concurrent_runs: 3
+run_monitoring:
+  # With the daemon (`make dev`): hand back the pool slots a run still held when it
+  # ended, such as one terminated from the UI after its process died.
+  enabled: true
+  free_slots_after_run_end_seconds: 30
 """
 
 

@@ -1,0 +1,95 @@
+"""Runs that ``python -m victoria_demand run`` started in a process that is gone.
+
+The CLI executes runs in its own process, where no daemon watches them. If that process is
+killed, its run stays STARTED in the instance forever and keeps whatever pool slot it had
+claimed: the next champion step then waits for ``champion_promotion`` without end. Each CLI
+run is tagged with the process that executes it, so the next CLI start can tell an abandoned
+run from one still executing elsewhere, mark it failed and hand its slots back.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+from dagster import DagsterInstance, DagsterRun, DagsterRunStatus, RunsFilter
+from dagster._core.storage.dagster_run import FINISHED_STATUSES
+
+HOST_TAG = "victoria_demand/host"
+PID_TAG = "victoria_demand/pid"
+PROCESS_START_TAG = "victoria_demand/process_start"
+
+UNFINISHED_STATUSES = [
+    DagsterRunStatus.STARTING,
+    DagsterRunStatus.STARTED,
+    DagsterRunStatus.CANCELING,
+]
+
+
+def _process_start(pid: int) -> str:
+    """The kernel's start time of ``pid`` (clock ticks since boot), "" where there is no
+    /proc: with it a reused pid is not mistaken for the process that ran the run."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    # field 22; the command name (field 2) may contain spaces, so count after its ")"
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def this_process_tags() -> dict[str, str]:
+    pid = os.getpid()
+    return {
+        HOST_TAG: socket.gethostname(),
+        PID_TAG: str(pid),
+        PROCESS_START_TAG: _process_start(pid),
+    }
+
+
+def _process_alive(pid: int, start: str) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        pass
+    return not start or _process_start(pid) == start
+
+
+def is_abandoned(run: DagsterRun) -> bool:
+    """Whether ``run`` was executed by a CLI process on this host that no longer exists.
+
+    Runs without the tags (launched from the UI or the daemon) and runs of other hosts are
+    never judged here: their own launcher and run monitoring own them.
+    """
+    tags = run.tags
+    if tags.get(HOST_TAG) != socket.gethostname() or PID_TAG not in tags:
+        return False
+    return not _process_alive(int(tags[PID_TAG]), tags.get(PROCESS_START_TAG, ""))
+
+
+def recover_abandoned_runs(instance: DagsterInstance) -> list[DagsterRun]:
+    """Mark abandoned CLI runs failed and free the pool slots of every run that has ended.
+
+    Returns the runs that were marked failed.
+    """
+    abandoned = [
+        run
+        for run in instance.get_runs(filters=RunsFilter(statuses=UNFINISHED_STATUSES))
+        if is_abandoned(run)
+    ]
+    for run in abandoned:
+        instance.report_run_failed(
+            run,
+            f"The process that executed this run (pid {run.tags[PID_TAG]} on"
+            f" {run.tags[HOST_TAG]}) ended without finishing it.",
+        )
+    holders = instance.event_log_storage.get_concurrency_run_ids()
+    if holders:
+        ended = instance.get_runs(
+            filters=RunsFilter(run_ids=list(holders), statuses=FINISHED_STATUSES)
+        )
+        for run in ended:
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+    return abandoned
