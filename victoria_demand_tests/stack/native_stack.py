@@ -6,7 +6,8 @@ as the compose services:
 
     postgres  -> a throwaway cluster (initdb on a free port, in a temp dir)
     minio     -> moto's S3 server (real HTTP, real boto3)
-    mlflow    -> `mlflow server` on that Postgres and bucket (proxied artifacts)
+    mlflow    -> `mlflow server` on that Postgres and bucket (proxied artifacts), with
+                 the basic-auth app of deploy/mlflow/basic_auth.ini
     code      -> `dagster api grpc`
     webserver -> `dagster-webserver`
     daemon    -> `dagster-daemon run`
@@ -16,6 +17,7 @@ Every process is started in a session of its own and stopped by process id.
 
 from __future__ import annotations
 
+import configparser
 import contextlib
 import os
 import pwd
@@ -43,6 +45,7 @@ from victoria_demand_tests.services import (
 DB_USER = "victoria"
 BUCKET = "victoria-demand"
 OVERRIDE = PROJECT_ROOT / "deploy" / "local" / "dagster.override.yaml"
+MLFLOW_AUTH_CONFIG = PROJECT_ROOT / "deploy" / "mlflow" / "basic_auth.ini"
 
 
 def _postgres_bin(name: str) -> str:
@@ -53,6 +56,17 @@ def _postgres_bin(name: str) -> str:
     if path is None:
         raise RuntimeError(f"{name} not found: install PostgreSQL (apt-get install postgresql)")
     return path
+
+
+def write_auth_config(target: Path) -> Path:
+    """The image's basic_auth.ini with its user store moved from the container's volume
+    into ``target``'s folder."""
+    config = configparser.ConfigParser()
+    config.read(MLFLOW_AUTH_CONFIG)
+    config["mlflow"]["database_uri"] = f"sqlite:///{target.with_suffix('.db')}"
+    with target.open("w") as file:
+        config.write(file)
+    return target
 
 
 def write_instance_config(dagster_home: Path, environ: dict[str, str]) -> Path:
@@ -153,6 +167,8 @@ class NativeStack:
     mlflow_port: int
     webserver_port: int
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # one key across restarts, as the compose service takes it from .env
+    flask_secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
 
     @property
     def mlflow_url(self) -> str:
@@ -179,11 +195,17 @@ class NativeStack:
             "--serve-artifacts",
             f"--artifacts-destination=s3://{BUCKET}/mlflow",
             f"--allowed-hosts=127.0.0.1:{self.mlflow_port},localhost:{self.mlflow_port}",
+            "--app-name=basic-auth",
         ]
         server_env = {
             **self.env,
             "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
             "MLFLOW_S3_ENDPOINT_URL": self.s3_endpoint,
+            "MLFLOW_AUTH_CONFIG_PATH": str(write_auth_config(self.root / "basic_auth.ini")),
+            # as in docker-compose.yml: the admin is the user the pipeline signs in with
+            "MLFLOW_AUTH_ADMIN_USERNAME": self.env["MLFLOW_TRACKING_USERNAME"],
+            "MLFLOW_AUTH_ADMIN_PASSWORD": self.env["MLFLOW_TRACKING_PASSWORD"],
+            "MLFLOW_FLASK_SERVER_SECRET_KEY": self.flask_secret_key,
         }
         self.processes["mlflow"] = start(command, self.log("mlflow"), server_env)
         wait_for_http(f"{self.mlflow_url}/health", self.processes["mlflow"], timeout=120)
@@ -294,6 +316,8 @@ def native_stack(source_csv: Path, keep_logs_in: Path) -> Iterator[NativeStack]:
                 "VICTORIA_DEMAND_FORECAST_DB_URL": postgres.url("forecasts"),
                 "VICTORIA_DEMAND_MLFLOW_UI_URL": f"http://127.0.0.1:{mlflow_port}",
                 "MLFLOW_TRACKING_URI": f"http://127.0.0.1:{mlflow_port}",
+                "MLFLOW_TRACKING_USERNAME": f"admin-{secrets.token_hex(4)}",
+                "MLFLOW_TRACKING_PASSWORD": secrets.token_urlsafe(18),
             }
             write_instance_config(root / "dagster_home", env)
             stack = NativeStack(

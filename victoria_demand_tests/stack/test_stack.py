@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
+import requests
 import sqlalchemy as sa
 from dagster import AssetKey, DagsterInstance
 from mlflow.tracking import MlflowClient
@@ -21,13 +22,17 @@ pytestmark = pytest.mark.stack
 MODEL = "victoria_demand_december"
 ALL_ASSETS = ["raw_demand", *PARTITIONED_ASSETS]
 PARTITIONS = [str(year) for year in YEARS]
+CREDENTIALS = ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")
 
 
 @pytest.fixture(scope="module")
 def stack(original_csv, tmp_path_factory):
     logs = tmp_path_factory.mktemp("stack-logs")
     print(f"\nstack logs: {logs}")
-    with native_stack(original_csv, logs) as running:
+    with native_stack(original_csv, logs) as running, pytest.MonkeyPatch.context() as patch:
+        # this process's MlflowClient signs in as the pipeline does
+        for key in CREDENTIALS:
+            patch.setenv(key, running.env[key])
         yield running
 
 
@@ -86,6 +91,20 @@ def test_models_and_the_champion_alias_in_the_mlflow_server(stack, backfill):
     # artifacts went through the server's proxy into the bucket
     run = client.get_run(champion.run_id)
     assert run.info.artifact_uri.startswith("mlflow-artifacts:")
+
+
+def test_the_mlflow_server_wants_a_user_and_password(stack, backfill):
+    champion = f"{stack.mlflow_url}/api/2.0/mlflow/registered-models/alias"
+    query = {"name": MODEL, "alias": "champion"}
+    user, password = (stack.env[key] for key in CREDENTIALS)
+    assert requests.get(champion, params=query, timeout=10).status_code == 401
+    wrong = (user, password[::-1])
+    assert requests.get(champion, params=query, auth=wrong, timeout=10).status_code == 401
+    assert requests.get(stack.mlflow_url, timeout=10).status_code == 401  # the UI too
+    signed_in = requests.get(champion, params=query, auth=(user, password), timeout=10)
+    assert signed_in.status_code == 200
+    assert signed_in.json()["model_version"]["name"] == MODEL
+    assert requests.get(f"{stack.mlflow_url}/health", timeout=10).status_code == 200
 
 
 def test_parquet_objects_in_the_bucket(stack, backfill):
