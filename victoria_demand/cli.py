@@ -44,6 +44,11 @@ def _quiet_libraries() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+def run_label(job_name: str, partition: str | None) -> str:
+    """How a run is named on the console: the job and its year, if any."""
+    return f"{job_name} {partition}" if partition else job_name
+
+
 def run_everything(years: list[int] | None = None) -> list[RunOutcome]:
     from dagster import AssetCheckSeverity
 
@@ -52,7 +57,7 @@ def run_everything(years: list[int] | None = None) -> list[RunOutcome]:
 
     instance = embedded_instance(settings.home())
     for run in recover_abandoned_runs(instance):
-        label = " ".join(filter(None, [run.job_name, run.tags.get("dagster/partition")]))
+        label = run_label(run.job_name, run.tags.get("dagster/partition"))
         print(f"{label:<15} left unfinished by a killed process: marked failed", flush=True)
     tags = this_process_tags()
     outcomes = []
@@ -72,7 +77,7 @@ def run_everything(years: list[int] | None = None) -> list[RunOutcome]:
             if not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR
         ]
         outcome = RunOutcome(
-            label=f"{job_name} {partition}" if partition else job_name,
+            label=run_label(job_name, partition),
             success=result.success and not failed,
             seconds=time.perf_counter() - started,
             failed_checks=failed,

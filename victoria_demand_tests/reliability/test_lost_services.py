@@ -20,7 +20,9 @@ import boto3
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
+from victoria_demand.cli import run_label
 from victoria_demand_tests.services import free_port, start, stop, venv_tool, wait_for_http
 from victoria_demand_tests.stack.native_stack import PostgresCluster
 
@@ -182,10 +184,13 @@ def assert_same_as_undisturbed(undisturbed, database: str, services: Services, h
     assert champion_of(services, home)[1] == champion_year
 
 
-def run_again_matches_undisturbed(env: dict, undisturbed, services: Services, home: Path):
+def run_again_matches_undisturbed(
+    env: dict, undisturbed, services: Services, home: Path
+) -> subprocess.CompletedProcess:
     completed = run(env)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert_same_as_undisturbed(undisturbed, env["VICTORIA_DEMAND_FORECAST_DB_URL"], services, home)
+    return completed
 
 
 def test_mlflow_down_when_the_run_starts(services, tmp_path, original_csv, undisturbed):
@@ -266,12 +271,48 @@ def test_forecast_database_unreachable(services, tmp_path, original_csv, undistu
         shutil.rmtree(cluster_root, ignore_errors=True)
 
 
-@pytest.mark.parametrize("after_seconds", [3.0, 6.0, 9.0, 12.0])
-def test_run_process_killed(services, tmp_path, original_csv, undisturbed, after_seconds):
+def step_started(instance: DagsterInstance, job_name: str, partition: str | None, step: str):
+    tags = {"dagster/partition": partition} if partition else None
+    return any(
+        entry.step_key == step
+        for run in instance.get_runs(filters=RunsFilter(job_name=job_name, tags=tags))
+        for entry in instance.all_logs(run.run_id, of_type=DagsterEventType.STEP_START)
+    )
+
+
+@pytest.mark.parametrize(
+    ("job_name", "partition", "step", "delay"),
+    [
+        ("ingest", None, "raw_demand", 0.0),
+        ("december", "2013", "clean_demand", 0.0),
+        ("december", "2013", "december_model", 0.0),
+        ("december", "2013", "december_model", 1.0),  # while it logs and registers
+        ("december", "2013", "champion_model", 0.0),  # holding the champion_promotion slot
+        ("december", "2013", "december_forecast", 0.0),
+    ],
+)
+def test_run_process_killed(
+    services, tmp_path, original_csv, undisturbed, job_name, partition, step, delay
+):
+    """SIGKILL of `python -m victoria_demand run` as a step starts (or `delay` s into it),
+    found in the run's own events. 2013 is the middle year: a champion before and after."""
     database = f"sqlite:///{tmp_path / 'forecasts.db'}"
-    env = pipeline_env(tmp_path / "home", services, original_csv, database)
-    process = start_run(env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(after_seconds)
+    home = tmp_path / "home"
+    env = pipeline_env(home, services, original_csv, database)
+    subprocess.run(
+        [sys.executable, "-m", "victoria_demand", "prepare"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    with DagsterInstance.from_config(str(home / "dagster")) as instance:
+        process = start_run(env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 600
+        while not step_started(instance, job_name, partition, step):
+            assert process.poll() is None, f"the run ended before {step} started"
+            assert time.monotonic() < deadline, f"{step} never started"
+            time.sleep(0.05)
+    time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait()
     if (tmp_path / "forecasts.db").exists():
@@ -280,5 +321,19 @@ def test_run_process_killed(services, tmp_path, original_csv, undisturbed, after
         for year, _ in forecasts(database):
             counts[year] = counts.get(year, 0) + 1
         assert set(counts.values()) <= {1488}
+    killed = unfinished_runs(home)
+    if not delay:
+        assert killed == [run_label(job_name, partition)]
 
-    run_again_matches_undisturbed(env, undisturbed, services, tmp_path / "home")
+    rerun = run_again_matches_undisturbed(env, undisturbed, services, home)
+    for label in killed:
+        assert f"{label:<15} left unfinished by a killed process: marked failed" in rerun.stdout
+    assert unfinished_runs(home) == []
+
+
+def unfinished_runs(home: Path) -> list[str]:
+    with DagsterInstance.from_config(str(home / "dagster")) as instance:
+        return [
+            run_label(run.job_name, run.tags.get("dagster/partition"))
+            for run in instance.get_runs(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED]))
+        ]
