@@ -13,18 +13,12 @@ import os
 import socket
 from pathlib import Path
 
-from dagster import DagsterInstance, DagsterRun, DagsterRunStatus, RunsFilter
-from dagster._core.storage.dagster_run import FINISHED_STATUSES
+from dagster import DagsterInstance, DagsterRun, RunsFilter
+from dagster._core.storage.dagster_run import FINISHED_STATUSES, NOT_FINISHED_STATUSES
 
 HOST_TAG = "victoria_demand/host"
 PID_TAG = "victoria_demand/pid"
 PROCESS_START_TAG = "victoria_demand/process_start"
-
-UNFINISHED_STATUSES = [
-    DagsterRunStatus.STARTING,
-    DagsterRunStatus.STARTED,
-    DagsterRunStatus.CANCELING,
-]
 
 
 def _process_start(pid: int) -> str:
@@ -57,27 +51,18 @@ def _process_alive(pid: int, start: str) -> bool:
     return not start or _process_start(pid) == start
 
 
-def is_abandoned(run: DagsterRun) -> bool:
-    """Whether ``run`` was executed by a CLI process on this host that no longer exists.
-
-    Runs without the tags (launched from the UI or the daemon) and runs of other hosts are
-    never judged here: their own launcher and run monitoring own them.
-    """
-    tags = run.tags
-    if tags.get(HOST_TAG) != socket.gethostname() or PID_TAG not in tags:
-        return False
-    return not _process_alive(int(tags[PID_TAG]), tags.get(PROCESS_START_TAG, ""))
-
-
 def recover_abandoned_runs(instance: DagsterInstance) -> list[DagsterRun]:
     """Mark abandoned CLI runs failed and free the pool slots of every run that has ended.
 
+    Only runs this host's CLI tagged are judged: runs launched from the UI or the daemon
+    belong to their launcher and run monitoring, runs of other hosts to those hosts.
     Returns the runs that were marked failed.
     """
+    this_host = RunsFilter(statuses=NOT_FINISHED_STATUSES, tags={HOST_TAG: socket.gethostname()})
     abandoned = [
         run
-        for run in instance.get_runs(filters=RunsFilter(statuses=UNFINISHED_STATUSES))
-        if is_abandoned(run)
+        for run in instance.get_runs(filters=this_host)
+        if not _process_alive(int(run.tags[PID_TAG]), run.tags.get(PROCESS_START_TAG, ""))
     ]
     for run in abandoned:
         instance.report_run_failed(
