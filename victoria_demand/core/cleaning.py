@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 
 from victoria_demand.core.calendar import MELBOURNE, melbourne_calendar
 from victoria_demand.core.errors import DemandDataError
+from victoria_demand.core.years import (
+    DECEMBER,
+    HALF_HOUR,
+    SourceYears,
+    covered_through,
+    month_start,
+    years_between,
+)
 
-HALF_HOUR = pd.Timedelta(minutes=30)
 CLEAN_COLUMNS = (
     "time_utc",
     "demand_mw",
@@ -22,25 +31,13 @@ CLEAN_COLUMNS = (
 )
 
 
-def expected_half_hours(year: int) -> int:
-    """Half-hours in a Melbourne calendar year: 17,520, or 17,568 in a leap year.
-
-    DST moves wall clocks, not the count: the hour lost in October is the hour won back in
-    April of the same calendar year.
-    """
-    return int((_year_start_utc(year + 1) - _year_start_utc(year)) / HALF_HOUR)
-
-
-def _year_start_utc(year: int) -> pd.Timestamp:
-    return pd.Timestamp(year=year, month=1, day=1, tz=MELBOURNE).tz_convert("UTC")
-
-
-def check_complete_years(rows: pd.DataFrame, *, source: str) -> None:
-    """Every instant at most once, and every half-hour of each Melbourne year it touches.
+def check_series(rows: pd.DataFrame, *, source: str) -> SourceYears:
+    """Every instant at most once, and every half-hour from 1 January of the first Melbourne
+    year to the end of a Melbourne month: whole years, then at most one trailing partial year.
 
     ``rows`` carries ``time_utc``; its index is the data row number (0-based) in the source
     file, which errors turn into file lines. No repair is guessed for a demand series: a
-    duplicate or a gap is an error, and a file must hold whole years.
+    duplicate, a gap or a series that stops mid-month is an error.
     """
     times = rows["time_utc"].sort_values(kind="stable")
     duplicated = times.duplicated(keep="first")
@@ -53,10 +50,12 @@ def check_complete_years(rows: pd.DataFrame, *, source: str) -> None:
             column="Time",
             line=row + 2,
         )
-    local_years = times.iloc[[0, -1]].dt.tz_convert(MELBOURNE).dt.year
+    first_year, last_year, last_month = covered_through(times.iloc[0], times.iloc[-1] + HALF_HOUR)
+    # a series that stops mid-month is judged against its whole last month
+    through = last_month or DECEMBER
     expected = pd.date_range(
-        _year_start_utc(int(local_years.iloc[0])),
-        _year_start_utc(int(local_years.iloc[1]) + 1),
+        month_start(first_year, 1),
+        month_start(last_year, through + 1),
         freq=HALF_HOUR,
         inclusive="left",
         unit="ns",
@@ -71,27 +70,41 @@ def check_complete_years(rows: pd.DataFrame, *, source: str) -> None:
             source,
             f"{len(missing)} half-hour(s) missing, the first at {first.isoformat()} "
             f"({_local(first)})"
-            + (f"; the series resumes at line {line}" if line else f"; {year} is incomplete"),
+            + (
+                f"; the series resumes at line {line}"
+                if line
+                else f"; {year} is incomplete: a series must end at the end of a Melbourne month"
+            ),
             column="Time",
             line=line,
         )
+    return years_between(first_year, last_year, last_month)
 
 
 def clean_year(raw: pd.DataFrame, year: int, *, source: str) -> pd.DataFrame:
-    """The rows of Melbourne calendar year ``year``, every half-hour exactly once, in order.
+    """The rows of Melbourne calendar year ``year``, every half-hour exactly once, in order
+    (through the end of the data's last month, for a trailing partial year).
 
-    ``raw`` is the output of :func:`victoria_demand.core.raw.parse_raw_demand` (index: the
-    data row number in the source file).
+        ``raw`` is the output of :func:`victoria_demand.core.raw.parse_raw_demand` (index: the
+        data row number in the source file).
     """
     calendar = melbourne_calendar(raw["time_utc"])
     in_year = calendar["year"].to_numpy() == year
     if not in_year.any():
         raise DemandDataError(source, f"no rows fall in the Melbourne year {year}", column="Time")
     rows = raw.loc[in_year].join(calendar.loc[in_year])
-    check_complete_years(rows, source=source)
+    check_series(rows, source=source)
     rows = rows.sort_values("time_utc", kind="stable")
     return rows.loc[:, list(CLEAN_COLUMNS)].reset_index(drop=True)
 
 
 def _local(instant: pd.Timestamp) -> str:
     return instant.tz_convert(MELBOURNE).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def content_hash(frame: pd.DataFrame) -> str:
+    """A digest of a frame's columns and values: equal rows give an equal hash, so an
+    unchanged year keeps its data version when the source around it changes."""
+    digest = hashlib.sha256(",".join(frame.columns).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()

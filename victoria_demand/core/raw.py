@@ -6,9 +6,12 @@ Two exports of the same series are accepted:
 * the tsibbledata export ``vic_elec.csv``: ``Time`` in Melbourne local time with its offset
   (``+11:00`` in daylight saving time, ``+10:00`` otherwise).
 
-Both carry the same columns. Every stamp must name its offset: a naive stamp is ambiguous
+Both carry the same columns. ``Date`` and ``Holiday`` are optional (AEMO's own files have
+neither): without ``Holiday`` the flags come from the ``holidays`` package (see
+``public_holidays``). Every stamp must name its offset: a naive stamp is ambiguous
 twice a year in Melbourne, so it is an error rather than a guess. The file must hold whole
-Melbourne calendar years, every half-hour exactly once (in any order).
+Melbourne calendar years, every half-hour exactly once (in any order), and may end with one
+partial year that stops at the end of a Melbourne month.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ import numpy as np
 import pandas as pd
 
 from victoria_demand.core.calendar import MELBOURNE
-from victoria_demand.core.cleaning import check_complete_years
+from victoria_demand.core.cleaning import check_series
 from victoria_demand.core.errors import DemandDataError
+from victoria_demand.core.public_holidays import holiday_flags
 
-RAW_COLUMNS = ("Time", "Demand", "Temperature", "Date", "Holiday")
+REQUIRED_COLUMNS = ("Time", "Demand", "Temperature")
+OPTIONAL_COLUMNS = ("Date", "Holiday")
 HOLIDAY_VALUES = {"TRUE": True, "FALSE": False}
 
 # Physical plausibility for Victoria. Demand: the record is about 10.5 GW and the grid never
@@ -37,7 +42,8 @@ _LINE_OFFSET = 2  # data row 0 sits on line 2, under the header
 
 def read_raw_demand(path: str | Path, *, name: str | None = None) -> pd.DataFrame:
     """Parse and validate one raw CSV into ``time_utc, demand_mw, temperature_c, holiday``:
-    every field, and whole Melbourne years with every half-hour exactly once.
+    every field, and whole Melbourne years (then at most one trailing partial year ending
+    at a month end) with every half-hour exactly once.
 
     ``name`` is how the file is called in error messages (defaults to the path). Rows are
     kept in file order, so the index is the data row number.
@@ -46,7 +52,7 @@ def read_raw_demand(path: str | Path, *, name: str | None = None) -> pd.DataFram
     raw = parse_raw_demand(Path(path).read_bytes(), name=name)
     # The whole file is judged here, before anything downstream runs: a broken file fails
     # at the first asset, and a stored good copy is never replaced by a bad one.
-    check_complete_years(raw, source=name)
+    check_series(raw, source=name)
     return raw
 
 
@@ -76,8 +82,13 @@ def parse_raw_demand(content: bytes, *, name: str) -> pd.DataFrame:
     temperature = _parse_number(
         table["Temperature"], "Temperature", name, TEMPERATURE_RANGE_C, "degrees C"
     )
-    holiday = _parse_holiday(table["Holiday"], name)
-    _check_dates(table["Date"], time_utc, name)
+    holiday = (
+        _parse_holiday(table["Holiday"], name)
+        if "Holiday" in table
+        else pd.Series(holiday_flags(time_utc), index=time_utc.index)
+    )
+    if "Date" in table:
+        _check_dates(table["Date"], time_utc, name)
     return pd.DataFrame(
         {
             "time_utc": time_utc,
@@ -104,9 +115,10 @@ def _decode(content: bytes, name: str) -> str:
 def _check_header(text: str, name: str) -> None:
     first_line = text.splitlines()[0]
     header = next(csv.reader([first_line]))
-    missing = [column for column in RAW_COLUMNS if column not in header]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        unknown = [column for column in header if column not in RAW_COLUMNS]
+        known = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+        unknown = [column for column in header if column not in known]
         hint = f"; found unexpected {unknown}" if unknown else ""
         raise DemandDataError(
             name,

@@ -1,8 +1,9 @@
 import pandas as pd
 import pytest
 
-from victoria_demand.core.cleaning import clean_year, expected_half_hours
+from victoria_demand.core.cleaning import clean_year
 from victoria_demand.core.errors import DemandDataError
+from victoria_demand.core.years import expected_half_hours
 
 
 @pytest.mark.parametrize(("year", "rows"), [(2012, 17_568), (2013, 17_520), (2014, 17_520)])

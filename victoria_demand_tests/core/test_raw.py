@@ -51,8 +51,12 @@ def _edit(line: int, old: str, new: str):
     return mutate
 
 
-def _drop_last_column(lines: list[str]) -> list[str]:
-    return [line.rsplit(",", 1)[0] for line in lines]
+def _drop_temperature(lines: list[str]) -> list[str]:
+    def without_third(line: str) -> str:
+        fields = line.split(",")
+        return ",".join(fields[:2] + fields[3:])
+
+    return [without_third(line) for line in lines]
 
 
 def _truncate_after(line: int, characters: int):
@@ -61,7 +65,7 @@ def _truncate_after(line: int, characters: int):
 
 BAD_INPUTS = {
     "renamed-column": (_edit(1, "Demand", "Load"), "Demand", 1, "missing required"),
-    "missing-column": (_drop_last_column, "Holiday", 1, "missing required"),
+    "missing-column": (_drop_temperature, "Temperature", 1, "missing required"),
     "unparseable-time": (
         _edit(4, "2011-12-31T14:00:00Z", "2011-13-45T14:00:00Z"),
         "Time",
@@ -144,3 +148,25 @@ def test_rows_in_any_order_are_accepted(tmp_path, original_lines, raw_demand_fra
     frame = read_raw_demand(_write(tmp_path, shuffled))
     assert len(frame) == len(raw_demand_frame)
     assert frame["time_utc"].iloc[0] == raw_demand_frame["time_utc"].iloc[-1]
+
+
+def test_without_holiday_the_flags_come_from_the_holidays_library(original_csv: Path, tmp_path):
+    """The library's Victorian holidays are the recorded flags of 2012-2014, once Easter
+    Saturday (which the data does not mark) is left out."""
+    recorded = read_raw_demand(original_csv)
+    bare = pd.read_csv(original_csv, dtype=str).drop(columns=["Holiday", "Date"])
+    bare.to_csv(tmp_path / "aemo.csv", index=False)
+    derived = read_raw_demand(tmp_path / "aemo.csv")
+    pd.testing.assert_frame_equal(derived, recorded)
+
+
+def test_easter_saturday_is_the_only_library_holiday_left_out():
+    import holidays
+
+    from victoria_demand.core.public_holidays import victorian_public_holidays
+
+    library = holidays.country_holidays("AU", subdiv="VIC", years=[2012, 2013, 2014])
+    kept = victorian_public_holidays([2012, 2013, 2014])
+    left_out = {pd.Timestamp(day): name for day, name in library.items()}.keys() - kept
+    assert sorted(str(day.date()) for day in left_out) == ["2012-04-07", "2013-03-30", "2014-04-19"]
+    assert {library.get(day.date()) for day in left_out} == {"Easter Saturday"}
