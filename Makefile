@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | sha256sum | cut -c1-12)
 UV_VERSION := 0.13.9
 
-.PHONY: run dev summary mlflow-ui test test-stack test-ui test-reliability lint format lock bench clean-state
+.PHONY: run dev summary mlflow-ui test test-stack test-ui test-reliability test-automation lint format lock bench clean-state
 
 $(INSTALLED): requirements-dev.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,9 +23,12 @@ run: $(INSTALLED)
 summary: $(INSTALLED)
 	$(PY) -m victoria_demand summary
 
-## dev: the Dagster UI (webserver and daemon) on the embedded state, http://127.0.0.1:3000
+## dev: ingest the source, then the Dagster UI (webserver, daemon, automation) on the embedded
+##      state, http://127.0.0.1:3000
 dev: $(INSTALLED)
-	DAGSTER_HOME="$$($(PY) -m victoria_demand prepare)" \
+	export DAGSTER_HOME="$$($(PY) -m victoria_demand prepare)" \
+	  && $(PY) -m victoria_demand ingest \
+	  && VICTORIA_DEMAND_DAGSTER_URL=http://127.0.0.1:3000 \
 	  $(VENV)/bin/dagster dev -m victoria_demand.definitions -h 127.0.0.1 -p 3000
 
 ## mlflow-ui: the MLflow UI on the embedded store, http://127.0.0.1:5000
@@ -49,6 +52,10 @@ test-ui: $(INSTALLED)
 ## test-reliability: MLflow, S3 and the database going away, runs killed mid-way
 test-reliability: $(INSTALLED)
 	$(PY) -m pytest -q -m reliability victoria_demand_tests/reliability
+
+## test-automation: a longer source replaced under `dagster dev`, materialized with no click
+test-automation: $(INSTALLED)
+	$(PY) -m pytest -q -m automation -s victoria_demand_tests/automation
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

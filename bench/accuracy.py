@@ -22,7 +22,7 @@ from victoria_demand.core.training import (
     seasonal_naive_forecast,
     split_december,
 )
-from victoria_demand.partitions import YEARS
+from victoria_demand.core.years import source_years
 from victoria_demand.settings import PROJECT_ROOT
 
 DEFAULT_CSV = PROJECT_ROOT.parent / "shared" / "data" / "vic_electricity.csv"
@@ -52,7 +52,7 @@ def main() -> None:
     csv = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CSV
     raw = read_raw_demand(csv)
     rows = []
-    for year in YEARS:
+    for year in source_years(raw["time_utc"]).december_years:
         clean = clean_year(raw, year, source=str(csv))
         model = fit_december_model(clean)
         split = split_december(clean)

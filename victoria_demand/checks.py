@@ -1,29 +1,27 @@
-"""Every asset check, per year: data quality, model quality, champion consistency."""
+"""Every asset check, per year: data quality, model quality, champion consistency.
+
+Checks are plain functions here; :func:`asset_checks` binds them to the years' partitions.
+"""
 
 import numpy as np
 import pandas as pd
-from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
+from dagster import AssetCheckResult, AssetChecksDefinition, AssetCheckSeverity, asset_check
 
-from victoria_demand.assets.ingest import clean_demand
-from victoria_demand.assets.serving import champion_model
-from victoria_demand.assets.training import december_model
 from victoria_demand.core.champion import ChampionDecision, current_champion
-from victoria_demand.core.cleaning import HALF_HOUR, expected_half_hours
 from victoria_demand.core.raw import DEMAND_RANGE_MW, TEMPERATURE_RANGE_C
-from victoria_demand.partitions import yearly_partitions
+from victoria_demand.core.years import DECEMBER, HALF_HOUR, covered_through, expected_half_hours
+from victoria_demand.partitions import YearPartitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 from victoria_demand.resources.model_quality import ModelQualityPolicy
 
 
-@asset_check(
-    asset=clean_demand,
-    partitions_def=yearly_partitions,
-    blocking=True,
-    description="Every half-hour of the Melbourne year present exactly once, in order.",
-)
 def every_half_hour_once(clean_demand: pd.DataFrame) -> AssetCheckResult:
     year = int(clean_demand["year"].iloc[0])
-    expected = expected_half_hours(year)
+    # a trailing partial year is judged through the month its data ends with
+    _, _, through_month = covered_through(
+        clean_demand["time_utc"].iloc[0], clean_demand["time_utc"].iloc[-1] + HALF_HOUR
+    )
+    expected = expected_half_hours(year, through_month or DECEMBER)
     steps = clean_demand["time_utc"].diff().dropna()
     irregular = int((steps != HALF_HOUR).sum())
     duplicates = int(clean_demand["time_utc"].duplicated().sum())
@@ -39,12 +37,6 @@ def every_half_hour_once(clean_demand: pd.DataFrame) -> AssetCheckResult:
     )
 
 
-@asset_check(
-    asset=clean_demand,
-    partitions_def=yearly_partitions,
-    blocking=True,
-    description="No missing value in any column.",
-)
 def no_nulls(clean_demand: pd.DataFrame) -> AssetCheckResult:
     nulls = clean_demand.isna().sum()
     return AssetCheckResult(
@@ -57,12 +49,6 @@ def no_nulls(clean_demand: pd.DataFrame) -> AssetCheckResult:
     )
 
 
-@asset_check(
-    asset=clean_demand,
-    partitions_def=yearly_partitions,
-    blocking=True,
-    description="Demand and temperature within physical ranges for Victoria.",
-)
 def physical_ranges(clean_demand: pd.DataFrame) -> AssetCheckResult:
     demand, temperature = clean_demand["demand_mw"], clean_demand["temperature_c"]
     outside_demand = int((~demand.between(*DEMAND_RANGE_MW)).sum())
@@ -80,12 +66,6 @@ def physical_ranges(clean_demand: pd.DataFrame) -> AssetCheckResult:
     )
 
 
-@asset_check(
-    asset=december_model,
-    partitions_def=yearly_partitions,
-    blocking=True,
-    description="December RMSE under the configured ceiling (ModelQualityPolicy).",
-)
 def rmse_under_ceiling(december_model: dict, model_quality: ModelQualityPolicy) -> AssetCheckResult:
     rmse = december_model["metrics"]["december_rmse"]
     return AssetCheckResult(
@@ -99,12 +79,6 @@ def rmse_under_ceiling(december_model: dict, model_quality: ModelQualityPolicy) 
     )
 
 
-@asset_check(
-    asset=december_model,
-    partitions_def=yearly_partitions,
-    blocking=True,
-    description="December RMSE below the seasonal-naive forecast's (last November week repeated).",
-)
 def beats_seasonal_naive(december_model: dict) -> AssetCheckResult:
     metrics = december_model["metrics"]
     rmse, naive = metrics["december_rmse"], metrics["seasonal_naive_december_rmse"]
@@ -120,14 +94,6 @@ def beats_seasonal_naive(december_model: dict) -> AssetCheckResult:
     )
 
 
-@asset_check(
-    asset=champion_model,
-    partitions_def=yearly_partitions,
-    description=(
-        "The year's winner has the lower December RMSE, MLflow records the same decision, "
-        "and the 'champion' alias names the winner of the latest decided year."
-    ),
-)
 def champion_alias_consistent(champion_model: dict, mlflow: MlflowRegistry) -> AssetCheckResult:
     decision = ChampionDecision.from_dict(champion_model)
     contenders = [c for c in (decision.challenger, decision.incumbent) if c is not None]
@@ -148,3 +114,41 @@ def champion_alias_consistent(champion_model: dict, mlflow: MlflowRegistry) -> A
             "latest_decided_year": max(recorded) if recorded else 0,
         },
     )
+
+
+def asset_checks(partitions: YearPartitions) -> list[AssetChecksDefinition]:
+    def check(asset: str, years, description: str, blocking: bool = True):
+        return asset_check(
+            asset=asset, partitions_def=years, blocking=blocking, description=description
+        )
+
+    clean, december = partitions.clean, partitions.december
+    return [
+        check(
+            "clean_demand",
+            clean,
+            "Every half-hour of the Melbourne year (through its last month) present exactly "
+            "once, in order.",
+        )(every_half_hour_once),
+        check("clean_demand", clean, "No missing value in any column.")(no_nulls),
+        check("clean_demand", clean, "Demand and temperature within physical ranges for Victoria.")(
+            physical_ranges
+        ),
+        check(
+            "december_model",
+            december,
+            "December RMSE under the configured ceiling (ModelQualityPolicy).",
+        )(rmse_under_ceiling),
+        check(
+            "december_model",
+            december,
+            "December RMSE below the seasonal-naive forecast's (last November week repeated).",
+        )(beats_seasonal_naive),
+        check(
+            "champion_model",
+            december,
+            "The year's winner has the lower December RMSE, MLflow records the same decision, "
+            "and the 'champion' alias names the winner of the latest decided year.",
+            blocking=False,
+        )(champion_alias_consistent),
+    ]

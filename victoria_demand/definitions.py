@@ -1,23 +1,36 @@
-"""Everything Dagster loads, in one short place."""
+"""Everything Dagster loads, in one short place, for the years the ingested data holds."""
 
 from __future__ import annotations
 
-from dagster import Definitions, load_asset_checks_from_modules
+from dagster import Definitions
 
-from victoria_demand import checks, settings
-from victoria_demand.assets import (
-    champion_model,
-    clean_demand,
-    december_forecast,
-    december_model,
-    raw_demand,
+from victoria_demand import settings
+from victoria_demand.assets import ingest_assets, serving_assets, training_assets
+from victoria_demand.automation import (
+    automation_sensor,
+    demand_source_changes,
+    new_years_reload_sensor,
 )
-from victoria_demand.jobs import december_job, ingest_job
+from victoria_demand.checks import asset_checks
+from victoria_demand.core.years import SourceYears
+from victoria_demand.jobs import ingest_job
+from victoria_demand.partitions import current_source_years, year_partitions
 from victoria_demand.resources import resources_for
 
-defs = Definitions(
-    assets=[raw_demand, clean_demand, december_model, champion_model, december_forecast],
-    asset_checks=load_asset_checks_from_modules([checks]),
-    jobs=[ingest_job, december_job],
-    resources=resources_for(settings.environment(), settings.home()),
-)
+
+def build_definitions(source_years: SourceYears) -> Definitions:
+    partitions = year_partitions(source_years)
+    return Definitions(
+        assets=[
+            *ingest_assets(partitions),
+            *training_assets(partitions),
+            *serving_assets(partitions),
+        ],
+        asset_checks=asset_checks(partitions),
+        jobs=[ingest_job],
+        sensors=[automation_sensor, demand_source_changes, new_years_reload_sensor(partitions)],
+        resources=resources_for(settings.environment(), settings.home()),
+    )
+
+
+defs = build_definitions(current_source_years())

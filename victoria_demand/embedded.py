@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from dagster import DagsterInstance
+from dagster import AssetKey, DagsterInstance
 
 from victoria_demand import settings
 
@@ -33,22 +36,45 @@ def dagster_home(home: Path) -> Path:
     return home / "dagster"
 
 
-def prepare_home(home: Path) -> Path:
-    """Create the home folder, its Dagster instance config and the SQLite stores; point
-    DAGSTER_HOME at the instance.
+@contextmanager
+def _exclusive(lock_file: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_file``; other processes wait for it."""
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
-    The stores are created here, once, because runs of a backfill start together: each
-    would otherwise race to create mlflow.db's schema and the forecast table.
+
+def prepare_home(home: Path) -> Path:
+    """Create the home folder, its Dagster instance (config and SQLite storages) and the
+    MLflow and forecast stores; point DAGSTER_HOME at the instance.
+
+    Everything is created here, once, under a lock on the home: two processes that start
+    on a fresh home together (two `make run`, or `make dev` beside `make run`) would
+    otherwise both stamp the SQLite schemas, which leaves alembic with two heads and the
+    home unusable; and runs of a backfill would race to create mlflow.db's schema.
     """
     instance_dir = dagster_home(home)
     instance_dir.mkdir(parents=True, exist_ok=True)
-    config = instance_dir / "dagster.yaml"
-    if not config.exists():
-        config.write_text(INSTANCE_CONFIG)
     os.environ["DAGSTER_HOME"] = str(instance_dir)
-    if settings.environment() == "embedded":  # the stack's servers own their schemas
-        _initialize_stores(home)
+    with _exclusive(home / ".prepare.lock"):
+        config = instance_dir / "dagster.yaml"
+        if not config.exists():
+            config.write_text(INSTANCE_CONFIG)
+        _initialize_instance_storage()
+        if settings.environment() == "embedded":  # the stack's servers own their schemas
+            _initialize_stores(home)
     return instance_dir
+
+
+def _initialize_instance_storage() -> None:
+    """Touch every SQLite storage of the instance so that each schema exists."""
+    instance = DagsterInstance.get()
+    instance.get_runs(limit=1)
+    instance.all_instigator_state()
+    instance.get_latest_materialization_event(AssetKey("raw_demand"))
 
 
 def _initialize_stores(home: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dagster import AssetKey, AssetRecordsFilter, DagsterInstance, build_resources
 
 from victoria_demand import settings
-from victoria_demand.partitions import YEARS
+from victoria_demand.partitions import recorded_source_years
 from victoria_demand.resources import resources_for
 
 
@@ -34,7 +34,8 @@ def print_summary(instance: DagsterInstance) -> int:
     print(header)
     print("-" * len(header))
     mapes, complete = [], True
-    for year in YEARS:
+    source_years = recorded_source_years(instance)
+    for year in source_years.december_years:
         model = _latest_metadata(instance, "december_model", year)
         champion = _latest_metadata(instance, "champion_model", year)
         forecast = _latest_metadata(instance, "december_forecast", year)
@@ -51,6 +52,12 @@ def print_summary(instance: DagsterInstance) -> int:
             f"{model['model_version']:>9}{winner + marker:>10}{forecast.get('rows', 0):>15}"
         )
         complete = complete and bool(champion) and bool(forecast)
+    note = source_years.partial_note()
+    if note:
+        print(note)
+    if not source_years.years:
+        print("(no source ingested yet)")
+        complete = False
     if mapes:
         print(f"\naverage December MAPE: {sum(mapes) / len(mapes):.2f} %")
     print(

@@ -104,22 +104,31 @@ def moto_s3_server(log_dir: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def dagster_dev(home: Path, source_csv: Path, log_dir: Path) -> Iterator[str]:
-    """`dagster dev` (webserver and daemon) on the embedded default under ``home``; yields
-    the UI's base URL. Stopped by process group: SIGTERM, then SIGKILL."""
+def dagster_dev(
+    home: Path, source_csv: Path, log_dir: Path, *, automation: bool = False, **extra_env: str
+) -> Iterator[str]:
+    """`dagster dev` (webserver and daemon) on the embedded default under ``home``, after
+    the source is ingested, as `make dev` does; yields the UI's base URL. Automation is off
+    unless asked for, so that what a test launches is all that runs. Stopped by process
+    group: SIGTERM, then SIGKILL."""
     port = free_port()
+    url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home / "dagster"),
         "VICTORIA_DEMAND_HOME": str(home),
         "VICTORIA_DEMAND_SOURCE": str(source_csv),
+        "VICTORIA_DEMAND_DAGSTER_URL": url,
+        "VICTORIA_DEMAND_AUTOMATION": "on" if automation else "off",
+        **extra_env,
     }
-    subprocess.run(
-        [sys.executable, "-m", "victoria_demand", "prepare"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    for command in ("prepare", "ingest"):
+        subprocess.run(
+            [sys.executable, "-m", "victoria_demand", command],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     process = start(
         [
             venv_tool("dagster"),
@@ -136,7 +145,6 @@ def dagster_dev(home: Path, source_csv: Path, log_dir: Path) -> Iterator[str]:
         # `dagster dev` ignores SIGTERM when started with SIGINT ignored; restore the default
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(f"{url}/server_info", process, timeout=180)
         yield url

@@ -5,18 +5,22 @@ from pathlib import Path
 
 from dagster import AssetKey
 
-from victoria_demand.definitions import defs
+from victoria_demand.core.years import NO_YEARS, SourceYears
+from victoria_demand.definitions import build_definitions
 from victoria_demand.settings import PROJECT_ROOT
+
+WITH_PARTIAL_YEAR = SourceYears(complete=(2012, 2013, 2014), partial=2015, partial_through_month=7)
 
 
 def test_the_asset_graph():
-    graph = defs.resolve_asset_graph()
+    graph = build_definitions(WITH_PARTIAL_YEAR).resolve_asset_graph()
     parents = {
         key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
         for key in graph.get_all_asset_keys()
     }
     assert parents == {
-        "raw_demand": set(),
+        "demand_source_file": set(),
+        "raw_demand": {"demand_source_file"},
         "clean_demand": {"raw_demand"},
         "december_model": {"clean_demand"},
         "champion_model": {"december_model", "clean_demand", "champion_model"},
@@ -25,20 +29,33 @@ def test_the_asset_graph():
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.description and node.group_name in {"ingest", "training", "serving"}
-    assert graph.get(AssetKey("december_model")).partitions_def.get_partition_keys() == [
-        "2012",
-        "2013",
-        "2014",
-    ]
+        if key != AssetKey("demand_source_file"):
+            assert node.code_version, key
+            assert node.automation_condition is not None, key
 
 
-def test_jobs_resolve():
+def test_the_years_come_from_the_data():
+    graph = build_definitions(WITH_PARTIAL_YEAR).resolve_asset_graph()
+    clean = graph.get(AssetKey("clean_demand")).partitions_def.get_partition_keys()
+    assert clean == ["2012", "2013", "2014", "2015"]  # the partial year is cleaned
+    for asset in ("december_model", "champion_model", "december_forecast"):
+        keys = graph.get(AssetKey(asset)).partitions_def.get_partition_keys()
+        assert keys == ["2012", "2013", "2014"], asset  # no December yet in 2015
+    thirty = build_definitions(SourceYears(complete=tuple(range(1995, 2025))))
+    keys = thirty.resolve_asset_graph().get(AssetKey("december_model")).partitions_def
+    assert keys.get_partition_keys() == [str(year) for year in range(1995, 2025)]
+    empty = build_definitions(NO_YEARS).resolve_asset_graph()
+    assert empty.get(AssetKey("clean_demand")).partitions_def.get_partition_keys() == []
+
+
+def test_sensors_and_jobs_resolve():
+    defs = build_definitions(WITH_PARTIAL_YEAR)
     assert defs.resolve_job_def("ingest")
-    assert defs.resolve_job_def("december").partitions_def.get_partition_keys() == [
-        "2012",
-        "2013",
-        "2014",
-    ]
+    assert {sensor.name for sensor in defs.sensors} == {
+        "automation",
+        "demand_source_changes",
+        "new_years_reload",
+    }
 
 
 def test_dagster_definitions_validate(tmp_path: Path):

@@ -11,7 +11,7 @@ import pytest
 from dagster import AssetKey, DagsterInstance
 from mlflow.tracking import MlflowClient
 
-from victoria_demand.partitions import YEARS
+from victoria_demand_tests.assertions import ORIGINAL_YEARS as YEARS
 from victoria_demand_tests.assertions import PARTITIONED_ASSETS, all_checks_passed
 from victoria_demand_tests.pipeline_runs import run_pipeline
 
@@ -95,11 +95,34 @@ def test_forecasts_are_in_the_database(first_run):
     ]
 
 
-def test_materializing_a_year_again_duplicates_nothing(first_run, original_csv):
+def test_a_rerun_with_nothing_changed_does_nothing(first_run, original_csv):
+    home, _ = first_run
+    client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
+    versions_before = len(client.search_model_versions(f"name='{MODEL}'"))
+    alias_before = client.get_model_version_by_alias(MODEL, "champion").version
+    rows_before = _forecast_rows(home)
+    with sqlite3.connect(home / "forecasts.db") as db:
+        writers_before = db.execute(
+            "select distinct dagster_run_id from december_forecast"
+        ).fetchall()
+    completed = run_pipeline(home, original_csv)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "ingest          up to date" in completed.stdout
+    for year in YEARS:
+        assert f"{year}            up to date" in completed.stdout
+    assert len(client.search_model_versions(f"name='{MODEL}'")) == versions_before
+    assert client.get_model_version_by_alias(MODEL, "champion").version == alias_before
+    assert _forecast_rows(home) == rows_before
+    with sqlite3.connect(home / "forecasts.db") as db:
+        writers = db.execute("select distinct dagster_run_id from december_forecast").fetchall()
+    assert writers == writers_before  # no forecast row rewritten
+
+
+def test_forcing_a_year_again_duplicates_nothing(first_run, original_csv):
     home, _ = first_run
     client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
     alias_before = client.get_model_version_by_alias(MODEL, "champion").version
-    completed = run_pipeline(home, original_csv, "--year", "2013")
+    completed = run_pipeline(home, original_csv, "--year", "2013", "--force")
     assert completed.returncode == 0, completed.stdout + completed.stderr
     rows = _forecast_rows(home)
     assert [(year, count, distinct) for year, count, distinct, _ in rows] == [
@@ -111,6 +134,38 @@ def test_materializing_a_year_again_duplicates_nothing(first_run, original_csv):
     versions = client.search_model_versions(f"name='{MODEL}'")
     assert sorted(v.tags["year"] for v in versions) == ["2012", "2013", "2013", "2014"]
     assert client.get_model_version_by_alias(MODEL, "champion").version == alias_before
+
+
+def test_appending_a_year_runs_that_year_alone(tmp_path, original_csv):
+    """2012-2014, then the same years from a file without Holiday (AEMO's shape) plus 2015
+    and the first half of 2016: only 2015 is trained and decided; 2016 is reported."""
+    from victoria_demand_tests.synthetic_source import extended_source
+
+    home = tmp_path / "home"
+    ceiling = {"VICTORIA_DEMAND_RMSE_CEILING_MW": "700"}  # synthetic Decembers are harder
+    assert run_pipeline(home, original_csv, **ceiling).returncode == 0
+    client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
+    before = {(v.version, v.tags["year"]) for v in client.search_model_versions(f"name='{MODEL}'")}
+    longer = tmp_path / "longer.csv"
+    extended_source(original_csv, 2016, through_month=6).to_csv(longer, index=False)
+    completed = run_pipeline(home, longer, **ceiling)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "2016: data ends 2016-06-30; no December yet" in completed.stdout
+    assert "december 2015   ok" in completed.stdout and "clean 2016      ok" in completed.stdout
+    for year in YEARS:  # re-cleaned (the file changed), same rows: nothing downstream
+        assert f"{year}            rows unchanged" in completed.stdout
+    after = {(v.version, v.tags["year"]) for v in client.search_model_versions(f"name='{MODEL}'")}
+    assert before < after and {year for _, year in after - before} == {"2015"}
+    assert [year for year, *_ in _forecast_rows(home)] == [2012, 2013, 2014, 2015]
+    instance = _instance(home)
+    assert instance.get_materialized_partitions(AssetKey("clean_demand")) == {
+        "2012",
+        "2013",
+        "2014",
+        "2015",
+        "2016",
+    }
+    assert "2016" not in instance.get_materialized_partitions(AssetKey("december_model"))
 
 
 def test_a_failed_blocking_check_stops_promotion(tmp_path, original_csv):

@@ -1,5 +1,5 @@
-from victoria_demand.assets.ingest import clean_demand, raw_demand
-from victoria_demand.assets.serving import champion_model, december_forecast
-from victoria_demand.assets.training import december_model
+from victoria_demand.assets.ingest import ingest_assets
+from victoria_demand.assets.serving import serving_assets
+from victoria_demand.assets.training import training_assets
 
-__all__ = ["champion_model", "clean_demand", "december_forecast", "december_model", "raw_demand"]
+__all__ = ["ingest_assets", "serving_assets", "training_assets"]

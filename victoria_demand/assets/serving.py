@@ -1,31 +1,29 @@
 """Champion selection and the December forecasts served from a database."""
 
 import pandas as pd
-from dagster import AssetExecutionContext, AssetIn, MaterializeResult, MetadataValue, Output, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetIn,
+    AssetsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    Output,
+    asset,
+)
 
+from victoria_demand.automation import when_missing_or_stale
 from victoria_demand.core.champion import ChampionDecision, Contender, decide_champion
 from victoria_demand.core.forecast_store import FORECAST_TABLE, forecast_rows
 from victoria_demand.core.metrics import forecast_errors
 from victoria_demand.core.training import december_forecast as forecast_december
-from victoria_demand.partitions import previous_year, yearly_partitions
+from victoria_demand.partitions import YearPartitions, previous_year
 from victoria_demand.resources.forecast_database import ForecastDatabase
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
 CHAMPION_POOL = "champion_promotion"
+CODE_VERSION = "1"
 
 
-@asset(
-    group_name="serving",
-    kinds={"mlflow"},
-    partitions_def=yearly_partitions,
-    ins={"previous_champion": AssetIn("champion_model", partition_mapping=previous_year)},
-    pool=CHAMPION_POOL,
-    description=(
-        "The champion after this year: the year's model challenges the previous year's "
-        "champion on this December; the lower RMSE wins and a tie keeps the incumbent. "
-        "Moves the MLflow alias 'champion' to the winner of the latest decided year."
-    ),
-)
 def champion_model(
     context: AssetExecutionContext,
     december_model: dict,
@@ -72,15 +70,6 @@ def champion_model(
     )
 
 
-@asset(
-    group_name="serving",
-    kinds={"sql"},
-    partitions_def=yearly_partitions,
-    description=(
-        f"The year's champion's half-hourly forecast of December beside the actual demand, "
-        f"in the table {FORECAST_TABLE!r}; a year is replaced in one transaction."
-    ),
-)
 def december_forecast(
     context: AssetExecutionContext,
     champion_model: dict,
@@ -111,3 +100,37 @@ def december_forecast(
             "mape_percent": errors.mape,
         }
     )
+
+
+def serving_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
+    return [
+        asset(
+            name="champion_model",
+            group_name="serving",
+            kinds={"mlflow"},
+            partitions_def=partitions.december,
+            ins={"previous_champion": AssetIn("champion_model", partition_mapping=previous_year)},
+            pool=CHAMPION_POOL,
+            code_version=CODE_VERSION,
+            automation_condition=when_missing_or_stale(),
+            description=(
+                "The champion after this year: the year's model challenges the previous "
+                "year's champion on this December; the lower RMSE wins and a tie keeps the "
+                "incumbent. Moves the MLflow alias 'champion' to the winner of the latest "
+                "decided year."
+            ),
+        )(champion_model),
+        asset(
+            name="december_forecast",
+            group_name="serving",
+            kinds={"sql"},
+            partitions_def=partitions.december,
+            code_version=CODE_VERSION,
+            automation_condition=when_missing_or_stale(),
+            description=(
+                f"The year's champion's half-hourly forecast of December beside the actual "
+                f"demand, in the table {FORECAST_TABLE!r}; a year is replaced in one "
+                "transaction."
+            ),
+        )(december_forecast),
+    ]

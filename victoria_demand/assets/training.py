@@ -1,8 +1,9 @@
 """One December model per year, tracked and registered in MLflow."""
 
 import pandas as pd
-from dagster import AssetExecutionContext, MetadataValue, Output, asset
+from dagster import AssetExecutionContext, AssetsDefinition, MetadataValue, Output, asset
 
+from victoria_demand.automation import when_missing_or_stale
 from victoria_demand.core.features import FEATURE_SET
 from victoria_demand.core.plots import (
     forecast_figure,
@@ -11,21 +12,10 @@ from victoria_demand.core.plots import (
     temperature_response_figure,
 )
 from victoria_demand.core.training import fit_december_model, model_inputs, split_december
-from victoria_demand.partitions import yearly_partitions
+from victoria_demand.partitions import YearPartitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
 
-@asset(
-    group_name="training",
-    kinds={"scikitlearn", "mlflow"},
-    partitions_def=yearly_partitions,
-    code_version=f"features-{FEATURE_SET.version}",
-    description=(
-        "A linear regression on the declared feature set, fit on January-November and "
-        "scored on December of the year (Melbourne time), logged and registered in MLflow. "
-        "The value is a reference to the registered model version, not the model."
-    ),
-)
 def december_model(
     context: AssetExecutionContext, clean_demand: pd.DataFrame, mlflow: MlflowRegistry
 ) -> Output[dict]:
@@ -70,3 +60,23 @@ def december_model(
             ),
         },
     )
+
+
+def training_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
+    return [
+        asset(
+            name="december_model",
+            group_name="training",
+            kinds={"scikitlearn", "mlflow"},
+            partitions_def=partitions.december,
+            # the data version derives from this and the clean year's: retraining on the
+            # same rows with the same features is the same model to everything downstream
+            code_version=f"features-{FEATURE_SET.version}",
+            automation_condition=when_missing_or_stale(),
+            description=(
+                "A linear regression on the declared feature set, fit on January-November "
+                "and scored on December of the year (Melbourne time), logged and registered "
+                "in MLflow. The value is a reference to the registered model version."
+            ),
+        )(december_model)
+    ]

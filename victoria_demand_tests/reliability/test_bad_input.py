@@ -35,9 +35,9 @@ def _naive_from(line: int) -> Callable[[Lines], Lines]:
 
 
 BROKEN_TEXT: dict[str, tuple[Callable[[Lines], Lines], str]] = {
-    "missing column": (
-        lambda ls: [x.rsplit(",", 1)[0] for x in ls],
-        "column 'Holiday', line 1: missing required column",
+    "missing column": (  # Temperature dropped (Holiday and Date are optional)
+        lambda ls: [",".join(x.split(",")[:2] + x.split(",")[3:]) for x in ls],
+        "column 'Temperature', line 1: missing required column",
     ),
     "renamed column": (_edit(1, "Demand", "Load"), "column 'Demand', line 1: missing required"),
     "header only": (lambda ls: ls[:1], "no data rows under the header"),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mlflow.tracking import MlflowClient
 
-from victoria_demand.partitions import YEARS
+from victoria_demand_tests.assertions import ORIGINAL_YEARS as YEARS
 from victoria_demand_tests.dagster_graphql import DagsterGraphQL
 from victoria_demand_tests.pipeline_runs import run_pipeline
 from victoria_demand_tests.services import dagster_dev

@@ -7,9 +7,11 @@ import pandas as pd
 import pytest
 from dagster import AssetIn, DagsterInstance, asset, materialize
 
-from victoria_demand.partitions import previous_year, yearly_partitions
+from victoria_demand.partitions import previous_year, yearly
 from victoria_demand.resources.parquet_io_manager import LocalParquetIOManager, S3ParquetIOManager
 from victoria_demand_tests.services import moto_s3_server
+
+yearly_partitions = yearly((2012, 2013, 2014))
 
 FRAME = pd.DataFrame(
     {

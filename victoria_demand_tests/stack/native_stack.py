@@ -8,7 +8,7 @@ as the compose services:
     minio     -> moto's S3 server (real HTTP, real boto3)
     mlflow    -> `mlflow server` on that Postgres and bucket (proxied artifacts), with
                  the basic-auth app of deploy/mlflow/basic_auth.ini
-    code      -> `dagster api grpc`
+    code      -> `python -m victoria_demand ingest`, then `dagster code-server start`
     webserver -> `dagster-webserver`
     daemon    -> `dagster-daemon run`
 
@@ -24,6 +24,7 @@ import pwd
 import secrets
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -215,11 +216,19 @@ class NativeStack:
 
     def start_dagster(self) -> None:
         code_port = int(self.env["DAGSTER_CODE_PORT"])
+        # as the compose `code` service: ingest the source, so the code location starts
+        # with the data's years, then serve the code (a server that can reload itself)
+        subprocess.run(
+            [sys.executable, "-m", "victoria_demand", "ingest"],
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
         self.processes["code"] = start(
             [
                 venv_tool("dagster"),
-                "api",
-                "grpc",
+                "code-server",
+                "start",
                 "--host",
                 "127.0.0.1",
                 "--port",
@@ -315,6 +324,9 @@ def native_stack(source_csv: Path, keep_logs_in: Path) -> Iterator[NativeStack]:
                 "VICTORIA_DEMAND_S3_ENDPOINT_URL": s3_endpoint,
                 "VICTORIA_DEMAND_FORECAST_DB_URL": postgres.url("forecasts"),
                 "VICTORIA_DEMAND_MLFLOW_UI_URL": f"http://127.0.0.1:{mlflow_port}",
+                "VICTORIA_DEMAND_DAGSTER_URL": f"http://127.0.0.1:{webserver_port}",
+                # the tests launch what runs; automation would add runs of its own
+                "VICTORIA_DEMAND_AUTOMATION": "off",
                 "MLFLOW_TRACKING_URI": f"http://127.0.0.1:{mlflow_port}",
                 "MLFLOW_TRACKING_USERNAME": f"admin-{secrets.token_hex(4)}",
                 "MLFLOW_TRACKING_PASSWORD": secrets.token_urlsafe(18),

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from dagster import AssetKey, DagsterInstance
 from mlflow.tracking import MlflowClient
 
-from victoria_demand.partitions import YEARS
+from victoria_demand_tests.assertions import ORIGINAL_YEARS as YEARS
 from victoria_demand_tests.assertions import PARTITIONED_ASSETS, all_checks_passed
 from victoria_demand_tests.dagster_graphql import DagsterGraphQL
 from victoria_demand_tests.stack.native_stack import BUCKET, native_stack

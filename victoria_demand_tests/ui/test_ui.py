@@ -18,7 +18,7 @@ from dagster import AssetKey, DagsterInstance
 from mlflow.tracking import MlflowClient
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from victoria_demand.partitions import YEARS
+from victoria_demand_tests.assertions import ORIGINAL_YEARS as YEARS
 from victoria_demand_tests.assertions import PARTITIONED_ASSETS, all_checks_passed
 from victoria_demand_tests.services import (
     dagster_dev,
