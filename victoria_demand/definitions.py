@@ -13,7 +13,7 @@ from victoria_demand.automation import (
 )
 from victoria_demand.checks import asset_checks
 from victoria_demand.core.years import SourceYears
-from victoria_demand.jobs import ingest_job
+from victoria_demand.jobs import ingest_job, run_executor
 from victoria_demand.partitions import current_source_years, year_partitions
 from victoria_demand.resources import resources_for
 
@@ -28,6 +28,7 @@ def build_definitions(source_years: SourceYears) -> Definitions:
         ],
         asset_checks=asset_checks(partitions),
         jobs=[ingest_job],
+        executor=run_executor,
         sensors=[automation_sensor, demand_source_changes, new_years_reload_sensor(partitions)],
         resources=resources_for(settings.environment(), settings.home()),
     )

@@ -7,7 +7,7 @@ implicit asset job, as the UI's "Materialize" does.
 
 from __future__ import annotations
 
-from dagster import AssetKey, AssetSelection, define_asset_job
+from dagster import AssetKey, AssetSelection, Field, define_asset_job, multi_or_in_process_executor
 
 INGEST_JOB = "ingest"
 YEARLY_ASSETS = tuple(
@@ -19,4 +19,18 @@ ingest_job = define_asset_job(
     INGEST_JOB,
     selection=AssetSelection.assets("raw_demand"),
     description="Fetch and validate the CSV; record the years it holds.",
+)
+
+# Every run executes its steps in its own process unless its config asks for `multiprocess`
+# (Dagster's default is the reverse). The steps take a second or two each; a process per
+# step spent most of a run importing Dagster, MLflow, scikit-learn and pandas again, ten
+# times for one year. Concurrency pools (champion_promotion) hold in process too; the stack
+# keeps its container per run.
+run_executor = multi_or_in_process_executor.configured(
+    lambda config: config,
+    name="in_process_unless_configured",
+    config_schema=Field(
+        multi_or_in_process_executor.config_schema.config_type,
+        default_value={"in_process": {}},
+    ),
 )

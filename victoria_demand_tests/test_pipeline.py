@@ -3,8 +3,11 @@ temporary SQLite store, Parquet files and the forecast database, as `make run` d
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,3 +181,61 @@ def test_a_failed_blocking_check_stops_promotion(tmp_path, original_csv):
     with pytest.raises(Exception, match="alias"):
         client.get_model_version_by_alias(MODEL, "champion")
     assert not (tmp_path / "forecasts.db").exists() or _forecast_rows(tmp_path) == []
+
+
+def test_years_out_of_order_never_leave_the_alias_wrong(tmp_path, original_csv):
+    """2014 before 2013 before 2012: each later year waits for the previous year's champion
+    (its input, through Dagster's lineage) and fails cleanly; once the earlier years are
+    decided, the alias names the winner of the latest year, as after an ordered run."""
+    client = MlflowClient(f"sqlite:///{tmp_path / 'mlflow.db'}")
+    for year in ("2014", "2013"):
+        completed = run_pipeline(tmp_path, original_csv, "--year", year)
+        assert completed.returncode == 1
+        previous = str(int(year) - 1)
+        assert f"champion_model {previous} has not been materialized" in completed.stdout
+        with pytest.raises(Exception, match="alias"):
+            client.get_model_version_by_alias(MODEL, "champion")
+    completed = run_pipeline(tmp_path, original_csv)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    decisions = {
+        int(key.split(".")[1]): json.loads(value)
+        for key, value in client.get_registered_model(MODEL).tags.items()
+        if key.startswith("champion_decision.")
+    }
+    assert sorted(decisions) == list(YEARS)
+    champion = client.get_model_version_by_alias(MODEL, "champion")
+    assert str(champion.version) == decisions[2014]["winner"]["version"]
+    assert champion.tags["year"] == str(decisions[2014]["winner"]["trained_for_year"])
+
+
+def test_a_missing_source_reads_as_one_line(tmp_path):
+    completed = run_pipeline(tmp_path, tmp_path / "nope.csv")
+    assert completed.returncode == 1
+    report = completed.stdout.split("\n\n")[0].splitlines()
+    assert report == [
+        "ingest          FAILED: the source could not be read",
+        f"  raw_demand: {tmp_path / 'nope.csv'}: no such file (set VICTORIA_DEMAND_SOURCE to "
+        "the CSV)",
+    ]
+    assert "Traceback" not in completed.stdout + completed.stderr
+
+
+def test_two_first_uses_at_once_leave_a_working_home(tmp_path, original_csv):
+    """Two processes on a fresh home together (two terminals, or `make dev` beside `make
+    run`): both succeed, and the home keeps working."""
+    env = {
+        **os.environ,
+        "VICTORIA_DEMAND_HOME": str(tmp_path),
+        "VICTORIA_DEMAND_SOURCE": str(original_csv),
+    }
+    env.pop("DAGSTER_HOME", None)
+    command = [sys.executable, "-m", "victoria_demand", "ingest"]
+    both = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=300)[0].decode() for process in both]
+    assert [process.returncode for process in both] == [0, 0], outputs
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "ingest          up to date" in again.stdout

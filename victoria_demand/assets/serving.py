@@ -112,7 +112,7 @@ def serving_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
             ins={"previous_champion": AssetIn("champion_model", partition_mapping=previous_year)},
             pool=CHAMPION_POOL,
             code_version=CODE_VERSION,
-            automation_condition=when_missing_or_stale(),
+            automation_condition=when_missing_or_stale(self_dependency="champion_model"),
             description=(
                 "The champion after this year: the year's model challenges the previous "
                 "year's champion on this December; the lower RMSE wins and a tie keeps the "

@@ -286,7 +286,10 @@ def _wait_for_grpc(port: int, env: dict[str, str], process: subprocess.Popen) ->
 
 
 @contextlib.contextmanager
-def native_stack(source_csv: Path, keep_logs_in: Path) -> Iterator[NativeStack]:
+def native_stack(
+    source_csv: Path, keep_logs_in: Path, *, automation: bool = False, **extra_env: str
+) -> Iterator[NativeStack]:
+    """The stack; ``automation`` off unless asked for, so that the tests launch what runs."""
     # Outside pytest's 0700 tmp tree: the postgres user must be able to enter it.
     root = Path(tempfile.mkdtemp(prefix="victoria-stack-"))
     os.chmod(root, 0o755)
@@ -325,8 +328,8 @@ def native_stack(source_csv: Path, keep_logs_in: Path) -> Iterator[NativeStack]:
                 "VICTORIA_DEMAND_FORECAST_DB_URL": postgres.url("forecasts"),
                 "VICTORIA_DEMAND_MLFLOW_UI_URL": f"http://127.0.0.1:{mlflow_port}",
                 "VICTORIA_DEMAND_DAGSTER_URL": f"http://127.0.0.1:{webserver_port}",
-                # the tests launch what runs; automation would add runs of its own
-                "VICTORIA_DEMAND_AUTOMATION": "off",
+                "VICTORIA_DEMAND_AUTOMATION": "on" if automation else "off",
+                **extra_env,
                 "MLFLOW_TRACKING_URI": f"http://127.0.0.1:{mlflow_port}",
                 "MLFLOW_TRACKING_USERNAME": f"admin-{secrets.token_hex(4)}",
                 "MLFLOW_TRACKING_PASSWORD": secrets.token_urlsafe(18),

@@ -106,7 +106,15 @@ def instance_for(home: Path) -> DagsterInstance:
 
 def open_materialize_dialog(page: Page, assets: int) -> None:
     """Click 'Materialize all…' on the lineage page; get past the cautionary question."""
-    page.get_by_role("button", name="Materialize all…").click()
+    # "(N)": the graph also holds the observed source file, which is not materialized
+    # "Materialize all (N)…": the graph also holds the observed source file. The community
+    # pop-up may open while the graph loads, and hides the page from the locator until shut.
+    button = page.get_by_role("button").filter(has_text=re.compile(r"^Materialize all"))
+    deadline = time.monotonic() + 90
+    while not (button.count() and button.first.is_visible()) and time.monotonic() < deadline:
+        dismiss_popups(page)
+        page.wait_for_timeout(1_000)
+    button.first.click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text(re.compile("Are you sure|Launch runs to materialize"))
     if "Are you sure" in dialog.inner_text():
