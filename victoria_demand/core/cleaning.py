@@ -85,14 +85,16 @@ def clean_year(raw: pd.DataFrame, year: int, *, source: str) -> pd.DataFrame:
     """The rows of Melbourne calendar year ``year``, every half-hour exactly once, in order
     (through the end of the data's last month, for a trailing partial year).
 
-        ``raw`` is the output of :func:`victoria_demand.core.raw.parse_raw_demand` (index: the
-        data row number in the source file).
+    ``raw`` is the output of :func:`victoria_demand.core.raw.parse_raw_demand` (index: the
+    data row number in the source file).
     """
-    calendar = melbourne_calendar(raw["time_utc"])
-    in_year = calendar["year"].to_numpy() == year
+    # the year's instants first, by its UTC bounds: the calendar of one year, not of the file
+    time_utc = raw["time_utc"]
+    in_year = ((time_utc >= month_start(year, 1)) & (time_utc < month_start(year, 13))).to_numpy()
     if not in_year.any():
         raise DemandDataError(source, f"no rows fall in the Melbourne year {year}", column="Time")
-    rows = raw.loc[in_year].join(calendar.loc[in_year])
+    rows = raw.loc[in_year]
+    rows = rows.join(melbourne_calendar(rows["time_utc"]))
     check_series(rows, source=source)
     rows = rows.sort_values("time_utc", kind="stable")
     return rows.loc[:, list(CLEAN_COLUMNS)].reset_index(drop=True)
