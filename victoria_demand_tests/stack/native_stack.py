@@ -44,6 +44,15 @@ from victoria_demand_tests.services import (
 )
 
 DB_USER = "victoria"
+# what a process needs to open the stack's Dagster instance (Postgres storage)
+INSTANCE_VARIABLES = (
+    "DAGSTER_HOME",
+    "DAGSTER_POSTGRES_HOST",
+    "DAGSTER_POSTGRES_PORT",
+    "DAGSTER_POSTGRES_USER",
+    "DAGSTER_POSTGRES_PASSWORD",
+    "DAGSTER_POSTGRES_DB",
+)
 BUCKET = "victoria-demand"
 OVERRIDE = PROJECT_ROOT / "deploy" / "local" / "dagster.override.yaml"
 MLFLOW_AUTH_CONFIG = PROJECT_ROOT / "deploy" / "mlflow" / "basic_auth.ini"

@@ -16,7 +16,7 @@ from mlflow.tracking import MlflowClient
 from victoria_demand_tests.assertions import ORIGINAL_YEARS as YEARS
 from victoria_demand_tests.assertions import PARTITIONED_ASSETS, all_checks_passed
 from victoria_demand_tests.dagster_graphql import DagsterGraphQL
-from victoria_demand_tests.stack.native_stack import BUCKET, native_stack
+from victoria_demand_tests.stack.native_stack import BUCKET, INSTANCE_VARIABLES, native_stack
 
 pytestmark = pytest.mark.stack
 MODEL = "victoria_demand_december"
@@ -45,14 +45,7 @@ def backfill(stack):
 
 
 def _instance(stack) -> DagsterInstance:
-    for key in (
-        "DAGSTER_HOME",
-        "DAGSTER_POSTGRES_HOST",
-        "DAGSTER_POSTGRES_PORT",
-        "DAGSTER_POSTGRES_USER",
-        "DAGSTER_POSTGRES_PASSWORD",
-        "DAGSTER_POSTGRES_DB",
-    ):
+    for key in INSTANCE_VARIABLES:
         os.environ[key] = stack.env[key]
     return DagsterInstance.get()
 

@@ -15,19 +15,11 @@ from dagster import AssetKey, DagsterInstance
 from mlflow.tracking import MlflowClient
 
 from victoria_demand_tests.assertions import ORIGINAL_YEARS
-from victoria_demand_tests.stack.native_stack import native_stack
+from victoria_demand_tests.stack.native_stack import INSTANCE_VARIABLES, native_stack
 from victoria_demand_tests.synthetic_source import extended_source
 
 pytestmark = pytest.mark.stack
 MODEL = "victoria_demand_december"
-INSTANCE_VARIABLES = (
-    "DAGSTER_HOME",
-    "DAGSTER_POSTGRES_HOST",
-    "DAGSTER_POSTGRES_PORT",
-    "DAGSTER_POSTGRES_USER",
-    "DAGSTER_POSTGRES_PASSWORD",
-    "DAGSTER_POSTGRES_DB",
-)
 TIMEOUT_S = 900
 
 
