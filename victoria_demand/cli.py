@@ -79,9 +79,12 @@ class Pipeline:
         from victoria_demand.definitions import build_definitions
         from victoria_demand.partitions import recorded_source_years
 
-        # the stack's instance is the one $DAGSTER_HOME names (Postgres); embedded, our own
-        embedded = settings.environment() == "embedded"
-        self.instance = embedded_instance(settings.home()) if embedded else DagsterInstance.get()
+        # in the stack, the instance $DAGSTER_HOME names (Postgres); otherwise the embedded
+        # one under the home (also for stack services driven from a workstation)
+        stack_instance = settings.environment() == "stack" and os.environ.get("DAGSTER_HOME")
+        self.instance = (
+            DagsterInstance.get() if stack_instance else embedded_instance(settings.home())
+        )
         self.tags = this_process_tags()
         self.source_years = recorded_source_years(self.instance)
         self.defs = build_definitions(self.source_years)
