@@ -25,6 +25,7 @@ from victoria_demand.embedded import embedded_instance, prepare_home
 
 # Errors in what a person supplied (the data, the configuration, a service's address): their
 # message says it all. Anything else is a bug and keeps its traceback.
+RUN_LABEL_TAG = "victoria_demand/run"  # how the console names a run: "december 2013"
 USER_ERRORS = frozenset({"DemandDataError", "ServiceUnavailableError", "UntrustedModelError"})
 
 
@@ -108,7 +109,7 @@ class Pipeline:
             partition_key=partition,
             asset_selection=list(selection),
             run_config=QUIET_RUN_CONFIG,
-            tags=self.tags,
+            tags={**self.tags, RUN_LABEL_TAG: label},
             raise_on_error=False,
         )
         failed = [
@@ -157,7 +158,9 @@ def ingest(pipeline: Pipeline, *, force: bool = False) -> list[RunOutcome]:
     from victoria_demand.staleness import outdated
 
     for run in recover_abandoned_runs(pipeline.instance):
-        label = run_label(run.job_name, run.tags.get("dagster/partition"))
+        label = run.tags.get(RUN_LABEL_TAG) or run_label(
+            run.job_name, run.tags.get("dagster/partition")
+        )
         print(f"{label:<15} left unfinished by a killed process: marked failed", flush=True)
     try:
         _observe_source(pipeline)

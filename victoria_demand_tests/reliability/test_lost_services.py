@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
-from victoria_demand.cli import run_label
+from victoria_demand.cli import RUN_LABEL_TAG, run_label
 from victoria_demand_tests.services import free_port, start, stop, venv_tool, wait_for_http
 from victoria_demand_tests.stack.native_stack import PostgresCluster
 
@@ -121,8 +121,11 @@ def pipeline_env(home: Path, services: Services, source: Path, forecast_db: str)
 
 
 def start_run(env: dict, **output) -> subprocess.Popen:
-    """`python -m victoria_demand run` in the background, for tests that interrupt it."""
-    return subprocess.Popen([sys.executable, "-m", "victoria_demand", "run"], env=env, **output)
+    """`python -m victoria_demand run --force` in the background, for tests that interrupt
+    it: forced, so that it has every step to do even on a home that is up to date."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "victoria_demand", "run", "--force"], env=env, **output
+    )
 
 
 def run(env: dict) -> subprocess.CompletedProcess:
@@ -271,11 +274,18 @@ def test_forecast_database_unreachable(services, tmp_path, original_csv, undistu
         shutil.rmtree(cluster_root, ignore_errors=True)
 
 
+def expected_label(job_name: str, partition: str | None, step: str) -> str:
+    """The console label of the run that executes ``step``: a year is cleaned in a run of
+    its own ("clean 2013") before the rest of it ("december 2013")."""
+    return run_label("clean" if step == "clean_demand" else job_name, partition)
+
+
 def step_started(instance: DagsterInstance, job_name: str, partition: str | None, step: str):
-    tags = {"dagster/partition": partition} if partition else None
+    # the CLI's runs are selections of the asset job, named by their label tag
+    tags = {RUN_LABEL_TAG: expected_label(job_name, partition, step)}
     return any(
         entry.step_key == step
-        for run in instance.get_runs(filters=RunsFilter(job_name=job_name, tags=tags))
+        for run in instance.get_runs(filters=RunsFilter(tags=tags))
         for entry in instance.all_logs(run.run_id, of_type=DagsterEventType.STEP_START)
     )
 
@@ -323,7 +333,7 @@ def test_run_process_killed(
         assert set(counts.values()) <= {1488}
     killed = unfinished_runs(home)
     if not delay:
-        assert killed == [run_label(job_name, partition)]
+        assert killed == [expected_label(job_name, partition, step)]
 
     rerun = run_again_matches_undisturbed(env, undisturbed, services, home)
     for label in killed:
@@ -334,6 +344,6 @@ def test_run_process_killed(
 def unfinished_runs(home: Path) -> list[str]:
     with DagsterInstance.from_config(str(home / "dagster")) as instance:
         return [
-            run_label(run.job_name, run.tags.get("dagster/partition"))
+            run.tags[RUN_LABEL_TAG]
             for run in instance.get_runs(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED]))
         ]
