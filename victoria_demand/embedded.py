@@ -6,6 +6,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 
 from dagster import AssetKey, DagsterInstance
@@ -47,6 +48,13 @@ def _exclusive(lock_file: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _prepared_marker(home: Path) -> tuple[Path, str]:
+    """Where a prepared home says so, and what it says: the versions that made its schemas
+    (another version prepares the home again)."""
+    versions = " ".join(f"{name}=={metadata.version(name)}" for name in ("dagster", "mlflow"))
+    return home / ".prepared", f"{settings.environment()} {versions}\n"
+
+
 def prepare_home(home: Path) -> Path:
     """Create the home folder, its Dagster instance (config and SQLite storages) and the
     MLflow and forecast stores; point DAGSTER_HOME at the instance.
@@ -54,18 +62,23 @@ def prepare_home(home: Path) -> Path:
     Everything is created here, once, under a lock on the home: two processes that start
     on a fresh home together (two `make run`, or `make dev` beside `make run`) would
     otherwise both stamp the SQLite schemas, which leaves alembic with two heads and the
-    home unusable; and runs of a backfill would race to create mlflow.db's schema.
+    home unusable; and runs of a backfill would race to create mlflow.db's schema. A home
+    prepared already (its marker names these versions) costs a file read.
     """
     instance_dir = dagster_home(home)
-    instance_dir.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(instance_dir)
+    marker, prepared_by = _prepared_marker(home)
+    config = instance_dir / "dagster.yaml"
+    if config.is_file() and marker.is_file() and marker.read_text() == prepared_by:
+        return instance_dir
+    instance_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive(home / ".prepare.lock"):
-        config = instance_dir / "dagster.yaml"
         if not config.exists():
             config.write_text(INSTANCE_CONFIG)
         _initialize_instance_storage()
         if settings.environment() == "embedded":  # the stack's servers own their schemas
             _initialize_stores(home)
+        marker.write_text(prepared_by)
     return instance_dir
 
 

@@ -73,9 +73,10 @@ def recorded_source_years(instance: DagsterInstance) -> SourceYears:
 
 
 def current_source_years() -> SourceYears:
-    """What this process's instance ($DAGSTER_HOME) records; none where there is no home
-    (loading the definitions alone, e.g. to validate them)."""
-    if not os.environ.get("DAGSTER_HOME"):
+    """What this process's instance ($DAGSTER_HOME) records; none where there is no home yet
+    (loading the definitions alone, e.g. to validate them, or before the first run)."""
+    dagster_home = os.environ.get("DAGSTER_HOME")
+    if not dagster_home or not os.path.isdir(dagster_home):
         return NO_YEARS
     return recorded_source_years(DagsterInstance.get())
 

@@ -28,7 +28,7 @@ BACKFILL_RUNS = """
 query Runs($id: String!) {
   runsOrError(filter: {tags: [{key: "dagster/backfill", value: $id}]}) {
     __typename
-    ... on Runs { results { runId status tags { key value } } }
+    ... on Runs { results { runId status startTime endTime tags { key value } } }
     ... on Error { message }
   }
 }
@@ -53,12 +53,15 @@ class DagsterGraphQL:
         return payload["data"]
 
     def launch_asset_backfill(
-        self, assets: list[str], partitions: list[str], run_config: dict | None = None
+        self, assets: list[str], partitions: list[str] | None, run_config: dict | None = None
     ) -> str:
-        params = {
-            "assetSelection": [{"path": [asset]} for asset in assets],
-            "partitionNames": partitions,
-        }
+        """A backfill of ``assets`` for ``partitions``; None is every partition of each asset,
+        as the UI's "Materialize all" asks for it."""
+        params: dict = {"assetSelection": [{"path": [asset]} for asset in assets]}
+        if partitions is None:
+            params["allPartitions"] = True
+        else:
+            params["partitionNames"] = partitions
         if run_config is not None:
             params["runConfigData"] = run_config
         result = self.query(LAUNCH_BACKFILL, params=params)["launchPartitionBackfill"]

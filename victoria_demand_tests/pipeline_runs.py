@@ -1,16 +1,18 @@
-"""`python -m victoria_demand run` in a fresh process, as `make run` does it."""
+"""`python -m victoria_demand run` in a fresh process, as `make run` does it; or, for a
+corpus of cases that each fail at the first step, the same command in this process."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 
-def run_pipeline(
-    home: Path, source: Path | str, *args: str, **extra_env: str
-) -> subprocess.CompletedProcess:
+def _pipeline_env(home: Path, source: Path | str, extra_env: dict[str, str]) -> dict[str, str]:
     env = {
         **os.environ,
         "VICTORIA_DEMAND_HOME": str(home),
@@ -18,10 +20,33 @@ def run_pipeline(
         **extra_env,
     }
     env.pop("DAGSTER_HOME", None)
+    return env
+
+
+def run_pipeline(
+    home: Path, source: Path | str, *args: str, **extra_env: str
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "victoria_demand", "run", *args],
-        env=env,
+        env=_pipeline_env(home, source, extra_env),
         capture_output=True,
         text=True,
         timeout=600,
     )
+
+
+def run_pipeline_in_process(
+    home: Path, source: Path | str, *args: str, **extra_env: str
+) -> subprocess.CompletedProcess:
+    """The same command and output without starting an interpreter (its imports take
+    seconds): for many cases of one behaviour that `run_pipeline` covers once."""
+    from victoria_demand.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.dict(os.environ, _pipeline_env(home, source, extra_env), clear=True),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+    ):
+        status = main(["run", *args])
+    return subprocess.CompletedProcess(["run", *args], status, stdout.getvalue(), stderr.getvalue())

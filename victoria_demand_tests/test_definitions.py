@@ -7,6 +7,7 @@ from dagster import AssetKey
 
 from victoria_demand.core.years import NO_YEARS, SourceYears
 from victoria_demand.definitions import build_definitions
+from victoria_demand.partitions import current_source_years
 from victoria_demand.settings import PROJECT_ROOT
 
 WITH_PARTIAL_YEAR = SourceYears(complete=(2012, 2013, 2014), partial=2015, partial_through_month=7)
@@ -76,3 +77,9 @@ def test_dagster_definitions_validate(tmp_path: Path):
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "Validation successful" in completed.stdout + completed.stderr
+
+
+def test_no_years_before_the_home_exists(tmp_path: Path, monkeypatch):
+    # a user who exported DAGSTER_HOME as `make dev` uses it, before the first run made it
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "not-yet" / "dagster"))
+    assert current_source_years() == NO_YEARS

@@ -5,12 +5,6 @@ from dagster import AssetExecutionContext, AssetsDefinition, MetadataValue, Outp
 
 from victoria_demand.automation import when_missing_or_stale
 from victoria_demand.core.features import FEATURE_SET
-from victoria_demand.core.plots import (
-    forecast_figure,
-    markdown_image,
-    png_bytes,
-    temperature_response_figure,
-)
 from victoria_demand.core.training import fit_december_model, model_inputs, split_december
 from victoria_demand.partitions import YearPartitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
@@ -19,6 +13,15 @@ from victoria_demand.resources.mlflow_registry import MlflowRegistry
 def december_model(
     context: AssetExecutionContext, clean_demand: pd.DataFrame, mlflow: MlflowRegistry
 ) -> Output[dict]:
+    # matplotlib is loaded by the one step that draws, not by every process that loads the
+    # definitions (the daemon, the webserver, every run)
+    from victoria_demand.core.plots import (
+        forecast_figure,
+        markdown_image,
+        png_bytes,
+        temperature_response_figure,
+    )
+
     year = int(context.partition_key)
     model = fit_december_model(clean_demand)
     errors, naive = model.errors, model.seasonal_naive_errors

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import skops.io
-from sklearn.pipeline import Pipeline
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 SKOPS_TRUSTED_TYPES = [
     "victoria_demand.core.features.Daylight",
@@ -37,6 +38,11 @@ def model_requirements() -> list[str]:
 
 
 def load_skops_model(path: Path, label: str) -> Pipeline:
+    # skops and scikit-learn take over a second to import: only the steps that load a model
+    # pay for them, not every process that loads the definitions
+    import skops.io
+    from sklearn.pipeline import Pipeline
+
     untrusted = sorted(set(skops.io.get_untrusted_types(file=path)) - set(SKOPS_TRUSTED_TYPES))
     if untrusted:
         raise UntrustedModelError(

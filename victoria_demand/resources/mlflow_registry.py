@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import mlflow
 import pandas as pd
@@ -20,7 +21,6 @@ from mlflow.exceptions import MlflowException
 from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 from mlflow.tracking import MlflowClient
 from pydantic import PrivateAttr
-from sklearn.pipeline import Pipeline
 
 from victoria_demand.core.champion import ChampionDecision, current_champion
 from victoria_demand.core.features import FEATURE_SET, FeatureSet
@@ -31,6 +31,9 @@ from victoria_demand.core.model_format import (
 )
 from victoria_demand.core.retry import call_with_retries
 from victoria_demand.core.training import DecemberModel
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 DECISION_TAG_PREFIX = "champion_decision."
 FEATURE_SET_TAG = "feature_set_version"
