@@ -8,6 +8,7 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -35,16 +36,32 @@ def run_pipeline(
     )
 
 
+@contextlib.contextmanager
+def _mlflow_process_state() -> Iterator[None]:
+    """Put back MLflow's process-wide tracking and registry URIs, which the registry
+    resource sets: a later MlflowClient in this process must not inherit them."""
+    from mlflow.tracking._model_registry import utils as registry_utils
+    from mlflow.tracking._tracking_service import utils as tracking_utils
+
+    tracking_uri, registry_uri = tracking_utils._tracking_uri, registry_utils._registry_uri
+    try:
+        yield
+    finally:
+        tracking_utils._tracking_uri, registry_utils._registry_uri = tracking_uri, registry_uri
+
+
 def run_pipeline_in_process(
     home: Path, source: Path | str, *args: str, **extra_env: str
 ) -> subprocess.CompletedProcess:
     """The same command and output without starting an interpreter (its imports take
-    seconds): for many cases of one behaviour that `run_pipeline` covers once."""
+    seconds): for many cases of one behaviour that `run_pipeline` covers once. The
+    environment and MLflow's process-wide state are restored afterwards."""
     from victoria_demand.cli import main
 
     stdout, stderr = io.StringIO(), io.StringIO()
     with (
         mock.patch.dict(os.environ, _pipeline_env(home, source, extra_env), clear=True),
+        _mlflow_process_state(),
         contextlib.redirect_stdout(stdout),
         contextlib.redirect_stderr(stderr),
     ):
