@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | sha256sum | cut -c1-12)
 UV_VERSION := 0.13.9
 
-.PHONY: run dev summary mlflow-ui test test-stack test-ui test-reliability test-automation lint format lock bench clean-state
+.PHONY: run dev summary mlflow-ui serve test test-stack test-ui test-reliability test-automation lint format lock bench clean-state
 
 $(INSTALLED): requirements-dev.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ mlflow-ui: $(INSTALLED)
 	MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false $(VENV)/bin/mlflow server --workers 1 \
 	  --host 127.0.0.1 --port 5000 \
 	  --backend-store-uri "sqlite:///$$($(PY) -c 'from victoria_demand import settings; print(settings.home())')/mlflow.db"
+
+## serve: the registered champion over MLflow's REST server, http://127.0.0.1:5001/invocations
+serve: $(INSTALLED)
+	PATH="$(abspath $(VENV))/bin:$$PATH" MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR=false \
+	  MLFLOW_TRACKING_URI="sqlite:///$$($(PY) -c 'from victoria_demand import settings; print(settings.home())')/mlflow.db" \
+	  $(VENV)/bin/mlflow models serve -m models:/victoria_demand_december@champion \
+	  --env-manager local --host 127.0.0.1 --port 5001 --workers 1
 
 ## test: the test suite (unit and integration)
 test: $(INSTALLED)

@@ -14,6 +14,8 @@ from victoria_demand.partitions import YearPartitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 from victoria_demand.resources.model_quality import ModelQualityPolicy
 
+BAND_COVERAGE_RANGE = (70.0, 90.0)  # percent, around the nominal 80
+
 
 def every_half_hour_once(clean_demand: pd.DataFrame) -> AssetCheckResult:
     year = int(clean_demand["year"].iloc[0])
@@ -94,6 +96,21 @@ def beats_seasonal_naive(december_model: dict) -> AssetCheckResult:
     )
 
 
+def band_coverage(december_model: dict) -> AssetCheckResult:
+    coverage = december_model["metrics"]["december_band_coverage"]
+    low, high = BAND_COVERAGE_RANGE
+    return AssetCheckResult(
+        passed=bool(low <= coverage <= high),
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "coverage_percent": coverage,
+            "expected_percent": f"{low:g} .. {high:g} (nominal 80)",
+            "mean_width_mw": december_model["metrics"]["december_band_mean_width_mw"],
+            "model_version": december_model["version"],
+        },
+    )
+
+
 def champion_alias_consistent(champion_model: dict, mlflow: MlflowRegistry) -> AssetCheckResult:
     decision = ChampionDecision.from_dict(champion_model)
     contenders = [c for c in (decision.challenger, decision.incumbent) if c is not None]
@@ -144,6 +161,13 @@ def asset_checks(partitions: YearPartitions) -> list[AssetChecksDefinition]:
             december,
             "December RMSE below the seasonal-naive forecast's (last November week repeated).",
         )(beats_seasonal_naive),
+        check(
+            "december_model",
+            december,
+            "Share of December's actual half-hours inside the 80% band (P10-P90) between 70% "
+            "and 90%: a band that holds far fewer or far more is miscalibrated (warning).",
+            blocking=False,
+        )(band_coverage),
         check(
             "champion_model",
             december,

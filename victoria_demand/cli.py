@@ -46,6 +46,7 @@ def _quiet_libraries() -> None:
     from dagster import BetaWarning, PreviewWarning
 
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "WARNING")  # MLflow resets its logger on import
     warnings.filterwarnings("ignore", category=BetaWarning)
     warnings.filterwarnings("ignore", category=PreviewWarning)
     logging.getLogger("mlflow").setLevel(logging.WARNING)

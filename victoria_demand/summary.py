@@ -33,10 +33,10 @@ def print_summary(instance: DagsterInstance) -> int:
     )
     print(header)
     print("-" * len(header))
-    mapes, complete = [], True
+    mapes, complete, models = [], True, {}
     source_years = recorded_source_years(instance)
     for year in source_years.december_years:
-        model = _latest_metadata(instance, "december_model", year)
+        model = models[year] = _latest_metadata(instance, "december_model", year)
         champion = _latest_metadata(instance, "champion_model", year)
         forecast = _latest_metadata(instance, "december_forecast", year)
         if not model:
@@ -60,8 +60,28 @@ def print_summary(instance: DagsterInstance) -> int:
         complete = False
     if mapes:
         print(f"\naverage December MAPE: {sum(mapes) / len(mapes):.2f} %")
+        _print_bands_and_peaks(models)
     print(
         f"'champion' alias of {registry.registered_model_name!r}: "
         f"version {alias_version or 'unset'} (* above)"
     )
     return 0 if complete else 1
+
+
+def _print_bands_and_peaks(models: dict[int, dict]) -> None:
+    """Each December's 80% band and peak, for the models that recorded them."""
+    banded = {year: model for year, model in models.items() if "band_coverage_percent" in model}
+    if not banded:
+        return
+    header = (
+        f"\n{'year':<6}{'in 80% band %':>15}{'band width MW':>15}"
+        f"{'peak 50% POE MW':>17}{'peak 10% POE MW':>17}{'actual peak MW':>16}"
+    )
+    print(header)
+    print("-" * (len(header) - 1))
+    for year, model in banded.items():
+        print(
+            f"{year:<6}{model['band_coverage_percent']:>15.1f}{model['band_mean_width_mw']:>15.0f}"
+            f"{model['peak_poe50_mw']:>17.0f}{model['peak_poe10_mw']:>17.0f}"
+            f"{model['peak_actual_mw']:>16.0f}"
+        )

@@ -45,3 +45,14 @@ def raw_demand_frame(original_csv: Path):
     from victoria_demand.core.raw import read_raw_demand
 
     return read_raw_demand(original_csv)
+
+
+@pytest.fixture(scope="session")
+def first_run(tmp_path_factory, original_csv):
+    """Every year of the original file through `run` on a fresh home: (home, completed)."""
+    from victoria_demand_tests.pipeline_runs import run_pipeline
+
+    home = tmp_path_factory.mktemp("home")
+    completed = run_pipeline(home, original_csv)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return home, completed

@@ -35,14 +35,6 @@ def _forecast_rows(home: Path) -> list[tuple]:
         ).fetchall()
 
 
-@pytest.fixture(scope="module")
-def first_run(tmp_path_factory, original_csv):
-    home = tmp_path_factory.mktemp("home")
-    completed = run_pipeline(home, original_csv)
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    return home, completed
-
-
 def test_every_year_is_trained_registered_and_promoted(first_run):
     home, completed = first_run
     assert "average December MAPE" in completed.stdout

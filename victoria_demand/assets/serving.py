@@ -14,14 +14,14 @@ from dagster import (
 from victoria_demand.automation import when_missing_or_stale
 from victoria_demand.core.champion import ChampionDecision, Contender, decide_champion
 from victoria_demand.core.forecast_store import FORECAST_TABLE, forecast_rows
-from victoria_demand.core.metrics import forecast_errors
+from victoria_demand.core.metrics import band_errors, forecast_errors
 from victoria_demand.core.training import december_forecast as forecast_december
 from victoria_demand.partitions import YearPartitions, previous_year
 from victoria_demand.resources.forecast_database import ForecastDatabase
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
 CHAMPION_POOL = "champion_promotion"
-CODE_VERSION = "1"
+CODE_VERSION = "2"  # 2: the forecasts see late November and carry the 80% band
 
 
 def champion_model(
@@ -90,6 +90,9 @@ def december_forecast(
     )
     written = forecast_database.replace_year(year, rows)
     errors = forecast_errors(forecast["actual_mw"], forecast["forecast_mw"])
+    band = band_errors(
+        forecast["actual_mw"], forecast["p10_mw"], forecast["forecast_mw"], forecast["p90_mw"]
+    )
     return MaterializeResult(
         metadata={
             "rows": written,
@@ -98,6 +101,8 @@ def december_forecast(
             "model_version": winner.version,
             "rmse_mw": errors.rmse,
             "mape_percent": errors.mape,
+            "band_coverage_percent": band.coverage,
+            "band_mean_width_mw": band.mean_width_mw,
         }
     )
 

@@ -5,7 +5,7 @@ from dagster import AssetExecutionContext, AssetsDefinition, MetadataValue, Outp
 
 from victoria_demand.automation import when_missing_or_stale
 from victoria_demand.core.features import FEATURE_SET
-from victoria_demand.core.training import fit_december_model, model_inputs, split_december
+from victoria_demand.core.training import fit_december_model, serving_example
 from victoria_demand.partitions import YearPartitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
@@ -36,7 +36,7 @@ def december_model(
     reference = mlflow.log_december_model(
         year=year,
         model=model,
-        input_example=model_inputs(split_december(clean_demand).december.head(5)),
+        input_example=serving_example(clean_demand),
         dagster_run_id=context.run_id,
         images={
             "plots/december_forecast.png": forecast_plot,
@@ -49,6 +49,13 @@ def december_model(
             "rmse_mw": errors.rmse,
             "mae_mw": errors.mae,
             "mape_percent": errors.mape,
+            "band_coverage_percent": model.band.coverage,
+            "band_mean_width_mw": model.band.mean_width_mw,
+            "pinball_loss_mw": model.band.pinball_mw,
+            "peak_forecast_mw": model.peak.point_mw,
+            "peak_poe50_mw": model.peak.poe50_mw,
+            "peak_poe10_mw": model.peak.poe10_mw,
+            "peak_actual_mw": model.actual_peak_mw,
             "seasonal_naive_rmse_mw": naive.rmse,
             "seasonal_naive_mape_percent": naive.mape,
             "feature_set_version": FEATURE_SET.version,

@@ -45,30 +45,13 @@ def solar_elevation_degrees(
     latitude: float = MELBOURNE_LATITUDE,
     longitude: float = MELBOURNE_LONGITUDE,
 ) -> np.ndarray:
-    """Elevation of the sun's centre above the horizon, in degrees.
+    """Apparent elevation of the sun's centre above the horizon (refraction included), in
+    degrees: what decides whether people see daylight, from pvlib's solar position (NREL's
+    SPA, the energy field's reference algorithm)."""
+    # pvlib takes most of a second to import: only the steps that compute features pay it
+    from pvlib.solarposition import get_solarposition
 
-    The low-precision almanac formulas (accurate to about 0.1 degree for 1950-2050): plenty
-    for telling daylight from twilight and darkness, with no ephemeris package needed.
-    """
-    seconds = time_utc.astype("int64").to_numpy() / 1e9
-    days_since_j2000 = seconds / 86_400.0 - 10_957.5
-    mean_longitude = np.radians((280.460 + 0.9856474 * days_since_j2000) % 360.0)
-    mean_anomaly = np.radians((357.528 + 0.9856003 * days_since_j2000) % 360.0)
-    ecliptic_longitude = (
-        mean_longitude
-        + np.radians(1.915) * np.sin(mean_anomaly)
-        + np.radians(0.020) * np.sin(2.0 * mean_anomaly)
+    position = get_solarposition(
+        pd.DatetimeIndex(time_utc), latitude, longitude, method="nrel_numpy"
     )
-    obliquity = np.radians(23.439 - 0.0000004 * days_since_j2000)
-    declination = np.arcsin(np.sin(obliquity) * np.sin(ecliptic_longitude))
-    right_ascension = np.arctan2(
-        np.cos(obliquity) * np.sin(ecliptic_longitude), np.cos(ecliptic_longitude)
-    )
-    sidereal_hours = (18.697374558 + 24.06570982441908 * days_since_j2000) % 24.0
-    local_sidereal = np.radians((sidereal_hours * 15.0 + longitude) % 360.0)
-    hour_angle = local_sidereal - right_ascension
-    lat = np.radians(latitude)
-    elevation = np.arcsin(
-        np.sin(lat) * np.sin(declination) + np.cos(lat) * np.cos(declination) * np.cos(hour_angle)
-    )
-    return np.degrees(elevation)
+    return position["apparent_elevation"].to_numpy()

@@ -9,9 +9,10 @@ Why these features (a month-ahead forecast may not use December demand, so no de
 * the daily load profile differs between working days and days off;
 * demand answers temperature non-linearly (heating below ~16 degrees C, cooling above ~18),
   and differently by time of day and day type: hinge terms per four-hour block and day type;
-* heat builds up: recent temperature history (3 h, 24 h, 48 h means, 24 h extremes);
+* heat builds up: recent temperature history (3 h, 24 h, 48 h means, 24 h extremes), the
+  24 h and 48 h means weighing differently by time of day and day type;
 * lighting load follows the sun, which moves a lot between January and December: darkness
-  and solar elevation per block;
+  and solar elevation per block, from pvlib's solar position;
 * the summer-holiday weeks around Christmas, learnable from early January;
 * Mondays, Fridays and weekends have their own shape.
 """
@@ -58,7 +59,7 @@ class FeatureSet:
 
 
 FEATURE_SET = FeatureSet(
-    version="2",
+    version="3",
     inputs=MODEL_INPUTS,
     heating_knots_c=(16.0, 12.0, 8.0),
     cooling_knots_c=(18.0, 22.0, 26.0, 30.0, 34.0),
@@ -215,6 +216,7 @@ class DemandRegressors(TransformerMixin, BaseEstimator):
         temperature = X["temperature_c"].to_numpy(dtype=float)
         mean_3h = X["temperature_mean_3h"].to_numpy(dtype=float)
         mean_24h = X["temperature_mean_24h"].to_numpy(dtype=float)
+        mean_48h = X["temperature_mean_48h"].to_numpy(dtype=float)
 
         # The block-level effects: (name, values), each split by block and day type.
         effects: list[tuple[str, np.ndarray]] = [
@@ -238,6 +240,9 @@ class DemandRegressors(TransformerMixin, BaseEstimator):
                 f"heat_3h_above_{fs.heat_build_up_3h_knot_c:g}c",
                 np.maximum(mean_3h - fs.heat_build_up_3h_knot_c, 0),
             ),
+            # how much the last day or two weighed on buildings, by time of day
+            ("temperature_mean_24h", mean_24h),
+            ("temperature_mean_48h", mean_48h),
             ("summer_break", X["summer_break"].to_numpy(dtype=float)),
         ]
         columns: dict[str, np.ndarray] = {}
@@ -260,7 +265,6 @@ class DemandRegressors(TransformerMixin, BaseEstimator):
             for day in fs.own_shape_days:
                 columns[f"weekday{day}_b{b}"] = ((holiday_free_days == day) & in_block) * 1.0
 
-        columns["temperature_mean_48h"] = X["temperature_mean_48h"].to_numpy(dtype=float)
         columns[f"temperature_max_24h_above_{fs.heat_build_up_24h_max_knot_c:g}c"] = np.maximum(
             X["temperature_max_24h"].to_numpy(dtype=float) - fs.heat_build_up_24h_max_knot_c, 0
         )

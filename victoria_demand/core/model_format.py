@@ -1,10 +1,10 @@
 """How models are stored: skops, with an allow-list that lives in this code.
 
-MLflow 3 saves scikit-learn models with skops by default, and skops refuses types that are
-not trusted. MLflow's own loader reads the trusted list from the model's MLmodel file, so a
-crafted artifact could trust anything, and it requires MLFLOW_ALLOW_PICKLE_DESERIALIZATION.
-We load the ``model.skops`` file ourselves with *our* list: a model that holds any other
-type is refused before a single object is built.
+Each registered version carries its fitted Pipeline as a skops file, and skops refuses types
+that are not trusted. MLflow's scikit-learn loader would read the trusted list from the
+model's MLmodel file, so a crafted artifact could trust anything. Every loader here (the
+pipeline's steps and the served pyfunc alike) reads the ``pipeline.skops`` file with *our*
+list: a model that holds any other type is refused before a single object is built.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ SKOPS_TRUSTED_TYPES = [
     "victoria_demand.core.features.TemperatureHistory",
 ]
 
-_RUNTIME_PACKAGES = ("scikit-learn", "numpy", "pandas", "scipy", "skops")
+_RUNTIME_PACKAGES = ("scikit-learn", "numpy", "pandas", "scipy", "skops", "pvlib", "mlflow")
 
 
 class UntrustedModelError(ValueError):

@@ -21,12 +21,24 @@ RESPONSE_HOURS = (4, 9, 15, 19)  # night, morning, afternoon, evening peak
 
 
 def forecast_figure(forecast: pd.DataFrame, title: str) -> Figure:
-    """Half-hourly forecast and actual demand over one December, in Melbourne time."""
+    """Half-hourly forecast with its 80% band, and actual demand, over one December, in
+    Melbourne time."""
     local = forecast["time_utc"].dt.tz_convert(MELBOURNE).dt.tz_localize(None)
     figure = Figure(figsize=(11, 3.6), dpi=90, layout="constrained")
     axes = figure.subplots()
+    axes.fill_between(
+        local,
+        forecast["p10_mw"],
+        forecast["p90_mw"],
+        color="tab:orange",
+        alpha=0.25,
+        linewidth=0,
+        label="80% band (P10-P90)",
+    )
     axes.plot(local, forecast["actual_mw"], color="0.35", linewidth=0.8, label="actual")
-    axes.plot(local, forecast["forecast_mw"], color="tab:orange", linewidth=0.9, label="forecast")
+    axes.plot(
+        local, forecast["forecast_mw"], color="tab:orange", linewidth=0.9, label="forecast (P50)"
+    )
     axes.set_title(title, fontsize=10)
     axes.set_ylabel("demand (MW)")
     axes.grid(alpha=0.3)

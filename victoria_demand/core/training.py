@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import Pipeline
 
-from victoria_demand.core.calendar import MELBOURNE
+from victoria_demand.core.calendar import HALF_HOURS_PER_DAY, MELBOURNE
 from victoria_demand.core.features import (
     FEATURE_SET,
     MODEL_INPUTS,
@@ -19,11 +19,24 @@ from victoria_demand.core.features import (
     MelbourneCalendarFeatures,
     TemperatureHistory,
 )
-from victoria_demand.core.metrics import ForecastErrors, forecast_errors
+from victoria_demand.core.forecaster import CONTEXT, HISTORY_HALF_HOURS, DemandForecaster
+from victoria_demand.core.intervals import (
+    PeakForecast,
+    peak_forecast,
+    residual_days,
+    residual_quantiles,
+)
+from victoria_demand.core.metrics import BandErrors, ForecastErrors, band_errors, forecast_errors
 
 TARGET = "demand_mw"
 DECEMBER = 12
 SEASONAL_NAIVE_PERIOD = 7 * 48  # one week of half-hours
+# forecast one at a time from the months before, at December's month-ahead horizon
+# The band: March-November (80% bands held 79-87% of 2012-2014's Decembers; September-
+# November alone, 66-74%). The peak draws whole days from September-November only: models
+# fit on a few months blow up on some winter days, which quantiles shrug off and maxima do not.
+CALIBRATION_MONTHS = (3, 4, 5, 6, 7, 8, 9, 10, 11)
+PEAK_CALIBRATION_MONTHS = (9, 10, 11)
 
 
 @dataclass(frozen=True)
@@ -34,11 +47,18 @@ class DecemberSplit:
 
 @dataclass(frozen=True)
 class DecemberModel:
-    pipeline: Pipeline
+    forecaster: DemandForecaster
     errors: ForecastErrors
+    band: BandErrors
+    peak: PeakForecast
+    actual_peak_mw: float
     seasonal_naive_errors: ForecastErrors
-    forecast: pd.DataFrame  # time_utc, forecast_mw, actual_mw for December
+    forecast: pd.DataFrame  # time_utc, forecast_mw, p10_mw, p90_mw, actual_mw for December
     train_rows: int
+
+    @property
+    def pipeline(self) -> Pipeline:
+        return self.forecaster.pipeline
 
 
 def split_december(clean: pd.DataFrame) -> DecemberSplit:
@@ -82,28 +102,91 @@ def seasonal_naive_forecast(history: pd.DataFrame, horizon: int) -> np.ndarray:
     return np.resize(last_week, horizon)
 
 
+def _months(clean: pd.DataFrame) -> np.ndarray:
+    return clean["time_utc"].dt.tz_convert(MELBOURNE).dt.month.to_numpy()
+
+
+def calibration_residuals(
+    clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET
+) -> pd.DataFrame:
+    """Out-of-sample residuals at December's horizon: each calibration month forecast by a
+    regression fit on the months before it, with its temperature history as December has.
+
+    Columns: ``residual`` (actual - forecast, MW), the origin's ``month``, ``day_off``,
+    ``block``, ``half_hour`` and the Melbourne ``date``.
+    """
+    months = _months(clean)
+    features = build_pipeline(feature_set)[:-1]
+    # every feature looks back only, so the year's design matrix serves every origin
+    design = features.fit_transform(model_inputs(clean)).to_numpy()
+    calendar = features.named_steps["calendar"].transform(model_inputs(clean))
+    target = clean[TARGET].to_numpy()
+    parts = []
+    for month in CALIBRATION_MONTHS:
+        train, scored = months < month, months == month
+        regression = LinearRegression().fit(design[train], target[train])
+        parts.append(
+            pd.DataFrame(
+                {
+                    "residual": target[scored] - regression.predict(design[scored]),
+                    "month": month,
+                    "day_off": calendar["day_off"].to_numpy()[scored],
+                    "block": calendar["block"].to_numpy()[scored],
+                    "half_hour": calendar["half_hour"].to_numpy()[scored],
+                    "date": clean["time_utc"].dt.tz_convert(MELBOURNE).dt.date.to_numpy()[scored],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
 def fit_december_model(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET) -> DecemberModel:
     split = split_december(clean)
+    residuals = calibration_residuals(clean, feature_set)
     pipeline = build_pipeline(feature_set)
     pipeline.fit(model_inputs(split.train), split.train[TARGET])
-    forecast = december_forecast(pipeline, clean)
+    forecaster = DemandForecaster(pipeline, residual_quantiles(residuals))
+    forecast = december_forecast(forecaster, clean)
     naive = seasonal_naive_forecast(split.train, len(forecast))
+    day_off = pipeline.named_steps["calendar"].transform(model_inputs(split.december))["day_off"]
     return DecemberModel(
-        pipeline=pipeline,
+        forecaster=forecaster,
         errors=forecast_errors(forecast["actual_mw"], forecast["forecast_mw"]),
+        band=band_errors(
+            forecast["actual_mw"], forecast["p10_mw"], forecast["forecast_mw"], forecast["p90_mw"]
+        ),
+        peak=peak_forecast(
+            forecast["forecast_mw"].to_numpy().reshape(-1, HALF_HOURS_PER_DAY),
+            day_off.to_numpy().reshape(-1, HALF_HOURS_PER_DAY)[:, 0],
+            residual_days(residuals.loc[residuals["month"].isin(PEAK_CALIBRATION_MONTHS)]),
+        ),
+        actual_peak_mw=float(forecast["actual_mw"].max()),
         seasonal_naive_errors=forecast_errors(forecast["actual_mw"], naive),
         forecast=forecast,
         train_rows=len(split.train),
     )
 
 
-def december_forecast(pipeline: Pipeline, clean: pd.DataFrame) -> pd.DataFrame:
-    """Any fitted model's half-hourly forecast of one year's December, beside the actuals."""
-    december = split_december(clean).december
-    return pd.DataFrame(
-        {
-            "time_utc": december["time_utc"],
-            "forecast_mw": pipeline.predict(model_inputs(december)),
-            "actual_mw": december[TARGET].to_numpy(),
-        }
+def december_forecast(forecaster: DemandForecaster, clean: pd.DataFrame) -> pd.DataFrame:
+    """A model's half-hourly December forecast (P10, P50, P90) beside the actuals.
+
+    The request is the whole year with January-November as context, through the served
+    model's own contract, so the first days of December see late November's temperatures.
+    """
+    is_december = _months(clean) == DECEMBER
+    request = model_inputs(clean).assign(**{CONTEXT: ~is_december})
+    forecast = forecaster.predict(request)
+    return forecast.assign(actual_mw=clean.loc[is_december, TARGET].to_numpy())
+
+
+def serving_example(clean: pd.DataFrame, instants: int = 4) -> pd.DataFrame:
+    """A request that keeps the contract: the first ``instants`` of December, with the 48
+    hours before them as context."""
+    split = split_december(clean)
+    return pd.concat(
+        [
+            model_inputs(split.train.tail(HISTORY_HALF_HOURS)).assign(**{CONTEXT: True}),
+            model_inputs(split.december.head(instants)).assign(**{CONTEXT: False}),
+        ],
+        ignore_index=True,
     )

@@ -24,18 +24,17 @@ from pydantic import PrivateAttr
 
 from victoria_demand.core.champion import ChampionDecision, current_champion
 from victoria_demand.core.features import FEATURE_SET, FeatureSet
-from victoria_demand.core.model_format import (
-    SKOPS_TRUSTED_TYPES,
-    load_skops_model,
-    model_requirements,
-)
+from victoria_demand.core.model_format import model_requirements
 from victoria_demand.core.retry import call_with_retries
-from victoria_demand.core.training import DecemberModel
+from victoria_demand.core.training import CALIBRATION_MONTHS, DecemberModel
+from victoria_demand.serving import pyfunc_model
 
 if TYPE_CHECKING:
-    from sklearn.pipeline import Pipeline
+    from victoria_demand.core.forecaster import DemandForecaster
 
 DECISION_TAG_PREFIX = "champion_decision."
+# where a logged model's files land: MLflow copies pyfunc artifacts to artifacts/<file name>
+ARTIFACT_FILES = {"pipeline": "pipeline.skops", "residuals": "residuals.json"}
 FEATURE_SET_TAG = "feature_set_version"
 _NOT_FOUND = ErrorCode.Name(RESOURCE_DOES_NOT_EXIST)
 # MLflow's HTTP client retries on its own, by default for minutes; bound it, and let
@@ -163,30 +162,43 @@ class MlflowRegistry(ConfigurableResource):
             "train_period": f"{year}-01-01/{year}-11-30 Australia/Melbourne",
             "test_period": f"{year}-12-01/{year}-12-31 Australia/Melbourne",
         }
+        params["interval_method"] = "split conformal, residual quantiles by day type and block"
+        params["interval_calibration_months"] = ",".join(map(str, CALIBRATION_MONTHS))
         metrics = {
             **model.errors.as_dict("december_"),
+            **model.band.as_dict("december_band_"),
+            **model.peak.as_dict("december_peak_"),
+            "december_actual_peak_mw": model.actual_peak_mw,
             **model.seasonal_naive_errors.as_dict("seasonal_naive_december_"),
         }
+        import skops.io  # slow to import: only the step that logs a model needs it
+
         tags = {"year": str(year), "dagster_run_id": dagster_run_id, "asset": "december_model"}
-        # MLflow's schema has no time zones: the logged signature takes naive UTC stamps,
-        # which the model's calendar step reads as UTC.
-        input_example = input_example.assign(
-            time_utc=input_example["time_utc"].dt.tz_convert("UTC").dt.tz_localize(None)
-        )
-        with mlflow.start_run(
-            experiment_id=self._experiment_id(), run_name=f"december_model-{year}", tags=tags
-        ) as run:
+        with (
+            tempfile.TemporaryDirectory() as scratch,
+            mlflow.start_run(
+                experiment_id=self._experiment_id(), run_name=f"december_model-{year}", tags=tags
+            ) as run,
+        ):
             mlflow.log_params(params)
             mlflow.log_metrics(metrics)
             mlflow.log_dict(feature_set.describe(), "feature_set.json")
+            mlflow.log_dict(model.forecaster.residuals.as_dict(), "band_residual_quantiles.json")
             _log_files(images or {})
-            model_info = mlflow.sklearn.log_model(
-                sk_model=model.pipeline,
+            pipeline_file = Path(scratch) / ARTIFACT_FILES["pipeline"]
+            skops.io.dump(model.pipeline, pipeline_file)
+            residuals_file = Path(scratch) / ARTIFACT_FILES["residuals"]
+            residuals_file.write_text(json.dumps(model.forecaster.residuals.as_dict()))
+            model_info = mlflow.pyfunc.log_model(
                 name="model",
-                input_example=input_example,
+                python_model=str(pyfunc_model.CODE_FILE),
+                artifacts={
+                    pyfunc_model.PIPELINE_ARTIFACT: str(pipeline_file),
+                    pyfunc_model.RESIDUALS_ARTIFACT: str(residuals_file),
+                },
+                signature=pyfunc_model.SIGNATURE,
+                input_example=pyfunc_model.request_from_frame(input_example),
                 pip_requirements=model_requirements(),
-                serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_SKOPS,
-                skops_trusted_types=SKOPS_TRUSTED_TYPES,
                 registered_model_name=self.registered_model_name,
             )
         version = str(model_info.registered_model_version)
@@ -204,12 +216,18 @@ class MlflowRegistry(ConfigurableResource):
         }
 
     def _ensure_registered_model(self, feature_set: FeatureSet) -> None:
-        """Create the registered model on first use; refuse a different feature set later.
+        """Create the registered model on first use, recording the feature set it is trained
+        on; a release with a new feature set records that one from its first version on.
 
-        Every version of one registered model must share the declared features: a new
-        feature set needs a new registered model name, not a silent mix of versions.
+        Every version carries its own ``feature_set_version`` tag, so versions of an older
+        feature set stay readable beside the new ones; the champion rule compares them on
+        the same December, which is fair whatever their features.
         """
         name = self.registered_model_name
+        tags = {
+            FEATURE_SET_TAG: feature_set.version,
+            "feature_set": json.dumps(feature_set.describe()),
+        }
         try:
             registered = self.client.get_registered_model(name)
         except MlflowException as error:
@@ -219,38 +237,42 @@ class MlflowRegistry(ConfigurableResource):
             with contextlib.suppress(MlflowException):
                 self.client.create_registered_model(
                     name,
-                    tags={
-                        FEATURE_SET_TAG: feature_set.version,
-                        "feature_set": json.dumps(feature_set.describe()),
-                    },
+                    tags=tags,
                     description=(
                         "Half-hourly December demand of Victoria, forecast from "
                         "January-November of the same year by a linear regression on the "
-                        f"declared feature set version {feature_set.version}."
+                        "declared feature set (each version's feature_set_version tag)."
                     ),
                 )
             return
-        recorded = registered.tags.get(FEATURE_SET_TAG)
-        if recorded not in (None, feature_set.version):
-            raise ValueError(
-                f"registered model {name!r} holds feature set {recorded}; this code declares "
-                f"{feature_set.version}. Register it under a new name instead."
-            )
+        if registered.tags.get(FEATURE_SET_TAG) != feature_set.version:
+            for key, value in tags.items():
+                self.client.set_registered_model_tag(name, key, value)
 
     # -- loading ---------------------------------------------------------------------------
 
     @_retried
-    def load_version(self, version: str) -> Pipeline:
+    def load_version(self, version: str) -> DemandForecaster:
+        """A registered version's forecaster, from its skops and JSON artifacts (never
+        unpickled, never run as code)."""
         uri = f"models:/{self.registered_model_name}/{version}"
         # resolved through this registry, not the process-wide one
         location = self.client.get_model_version_download_uri(self.registered_model_name, version)
         with tempfile.TemporaryDirectory() as scratch:
-            local = mlflow.artifacts.download_artifacts(
-                artifact_uri=f"{location.rstrip('/')}/model.skops",
-                dst_path=scratch,
-                tracking_uri=self.tracking_uri,
-            )
-            return load_skops_model(Path(local), uri)
+            files = {
+                name: Path(
+                    mlflow.artifacts.download_artifacts(
+                        artifact_uri=f"{location.rstrip('/')}/artifacts/{filename}",
+                        dst_path=scratch,
+                        tracking_uri=self.tracking_uri,
+                    )
+                )
+                for name, filename in (
+                    ("pipeline", "pipeline.skops"),
+                    ("residuals", "residuals.json"),
+                )
+            }
+            return pyfunc_model.load_forecaster(files["pipeline"], files["residuals"], uri)
 
     @_retried
     def run_id_of(self, version: str) -> str:

@@ -10,6 +10,8 @@ def _forecast(start: str, periods: int, level: float) -> pd.DataFrame:
         {
             "time_utc": pd.date_range(start, periods=periods, freq="30min", tz="UTC"),
             "forecast_mw": level,
+            "p10_mw": level - 10,
+            "p90_mw": level + 10,
             "actual_mw": level + 1,
         }
     )
@@ -50,3 +52,25 @@ def test_a_failed_replacement_keeps_the_old_rows(engine):
 def test_rows_of_another_year_are_refused(engine):
     with pytest.raises(ValueError, match="other years"):
         replace_year(engine, 2014, _rows(2013, _forecast("2013-11-30T13:00Z", 2, 1.0)))
+
+
+def test_a_table_from_before_the_bands_gains_them_and_keeps_its_rows(engine):
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "CREATE TABLE december_forecast (year INTEGER, time_utc DATETIME, "
+                "time_local VARCHAR(32), forecast_mw FLOAT, actual_mw FLOAT, "
+                "model_name VARCHAR(200), model_version VARCHAR(32), mlflow_run_id VARCHAR(64), "
+                "dagster_run_id VARCHAR(64), PRIMARY KEY (year, time_utc))"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO december_forecast VALUES (2012, '2012-11-30 13:00:00.000000', "
+                "'2012-12-01T00:00:00+11:00', 1.0, 2.0, 'm', '1', 'r', 'd')"
+            )
+        )
+    replace_year(engine, 2013, _rows(2013, _forecast("2013-11-30T13:00Z", 10, 200.0)))
+    old, new = read_year(engine, 2012), read_year(engine, 2013)
+    assert len(old) == 1 and old["p10_mw"].isna().all() and old["forecast_mw"].iloc[0] == 1.0
+    assert set(new["p10_mw"]) == {190.0} and set(new["p90_mw"]) == {210.0}

@@ -4,8 +4,10 @@ import pytest
 
 from victoria_demand.core.cleaning import clean_year
 from victoria_demand.core.training import (
+    calibration_residuals,
     december_forecast,
     fit_december_model,
+    model_inputs,
     seasonal_naive_forecast,
     split_december,
 )
@@ -53,5 +55,51 @@ def test_accuracy_goal(models):
 
 def test_forecast_of_a_loaded_model_matches(raw_demand_frame, models):
     clean = clean_year(raw_demand_frame, 2014, source="vic.csv")
-    again = december_forecast(models[2014].pipeline, clean)
+    again = december_forecast(models[2014].forecaster, clean)
     pd.testing.assert_frame_equal(again, models[2014].forecast)
+
+
+def test_december_sees_late_november(raw_demand_frame, models):
+    """The first day of December is forecast from the temperatures before it, as a request
+    with 48 hours of context gets it, not from December's rows alone."""
+    clean = clean_year(raw_demand_frame, 2014, source="vic.csv")
+    split = split_december(clean)
+    pipeline = models[2014].pipeline
+    alone = pipeline.predict(model_inputs(split.december))
+    with_history = models[2014].forecast["forecast_mw"].to_numpy()
+    assert np.abs(alone[:48] - with_history[:48]).max() > 10.0  # history matters on day one
+    np.testing.assert_allclose(alone[96:], with_history[96:])  # and only for 48 hours
+
+
+def test_accuracy_goal_of_the_serving_issue(models):
+    assert np.mean([model.errors.mape for model in models.values()]) <= 4.4
+
+
+def test_bands_and_peak(models):
+    for year, model in models.items():
+        forecast = model.forecast
+        assert (forecast["p10_mw"] < forecast["forecast_mw"]).all()
+        assert (forecast["forecast_mw"] < forecast["p90_mw"]).all()
+        assert 70.0 <= model.band.coverage <= 90.0, year
+        assert model.peak.poe50_mw < model.peak.poe10_mw
+        # within a few hundred MW of the point forecast's peak: days, not blown-up fits
+        assert abs(model.peak.poe50_mw - model.peak.point_mw) < 600, year
+
+
+def test_calibration_is_out_of_sample(raw_demand_frame):
+    """A calibration month's residuals never come from a model that saw that month."""
+    clean = clean_year(raw_demand_frame, 2013, source="vic.csv")
+    residuals = calibration_residuals(clean)
+    scrambled = clean.copy()
+    november = scrambled["time_local"].dt.month == 11
+    scrambled.loc[november, "demand_mw"] += 1000.0
+    shifted = calibration_residuals(scrambled)
+    in_november = residuals["month"] == 11
+    # November's demand moved by 1000 MW: its residuals move by exactly that, so the model
+    # scoring November did not learn from it; earlier months' residuals do not move at all
+    np.testing.assert_allclose(
+        shifted.loc[in_november, "residual"], residuals.loc[in_november, "residual"] + 1000.0
+    )
+    np.testing.assert_allclose(
+        shifted.loc[~in_november, "residual"], residuals.loc[~in_november, "residual"]
+    )

@@ -107,7 +107,9 @@ def test_parquet_objects_in_the_bucket(stack, backfill):
         f"victoria-demand/clean_demand/{year}.parquet" for year in PARTITIONS
     }
     assert expected <= keys
-    assert any(key.startswith("mlflow/") and key.endswith("model.skops") for key in keys)
+    assert any(
+        key.startswith("mlflow/") and key.endswith("artifacts/pipeline.skops") for key in keys
+    )
 
 
 def test_forecast_rows_in_postgres(stack, backfill):

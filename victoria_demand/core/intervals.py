@@ -1,0 +1,127 @@
+"""80% prediction intervals and the December peak, from out-of-sample residuals.
+
+The method, split conformal by group: the model is refit on the months before each of
+September, October and November and forecasts that month with the same month-ahead horizon
+as December (``calibration_residuals`` in training). The 10% and 90% quantiles of those
+residuals (actual minus forecast), taken separately for each day type and four-hour block
+(errors are larger on warm afternoons than at night), are added to the point forecast: P50
+stays the linear regression's, P10 and P90 are P50 plus the group's quantiles.
+
+The peak: December's maximum depends on errors that hang together within a day, so it is
+simulated by drawing whole days of calibration residuals (of the same day type) onto each
+December day; the peak's 50% and 10% probability-of-exceedance levels are the median and the
+90th percentile of the simulated maxima, as the market operator quotes demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from victoria_demand.core.calendar import HALF_HOURS_PER_DAY
+
+LOWER_QUANTILE, UPPER_QUANTILE = 0.1, 0.9
+BLOCKS_PER_DAY = 6
+DAY_TYPES = ("workday", "day_off")
+PEAK_SIMULATIONS = 2000
+RANDOM_STATE = 0
+
+
+@dataclass(frozen=True)
+class ResidualQuantiles:
+    """The P10 and P90 offsets (MW, added to the point forecast) per day type and block."""
+
+    p10: tuple[tuple[float, ...], tuple[float, ...]]  # [workday, day_off][block]
+    p90: tuple[tuple[float, ...], tuple[float, ...]]
+
+    def as_dict(self) -> dict:
+        return {"p10": [list(row) for row in self.p10], "p90": [list(row) for row in self.p90]}
+
+    @classmethod
+    def from_dict(cls, recorded: dict) -> ResidualQuantiles:
+        def rows(values) -> tuple[tuple[float, ...], tuple[float, ...]]:
+            workday, day_off = (tuple(float(v) for v in row) for row in values)
+            return workday, day_off
+
+        return cls(p10=rows(recorded["p10"]), p90=rows(recorded["p90"]))
+
+    def offsets(self, day_off: np.ndarray, block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The P10 and P90 offsets of each instant, from its day type and block."""
+        day_type = np.asarray(day_off, dtype=bool).astype(int)
+        block = np.asarray(block, dtype=int)
+        return np.asarray(self.p10)[day_type, block], np.asarray(self.p90)[day_type, block]
+
+
+def residual_quantiles(residuals: pd.DataFrame) -> ResidualQuantiles:
+    """Quantiles of ``residual`` (actual - forecast) per ``day_off`` and ``block``."""
+    grouped = residuals.groupby([residuals["day_off"].astype(bool), "block"])["residual"]
+    low = grouped.quantile(LOWER_QUANTILE)
+    high = grouped.quantile(UPPER_QUANTILE)
+    # a group the calibration window lacks (it cannot, with three months) falls back to all
+    overall_low = residuals["residual"].quantile(LOWER_QUANTILE)
+    overall_high = residuals["residual"].quantile(UPPER_QUANTILE)
+
+    def table(by_group: pd.Series, fallback: float):
+        workday, day_off = (
+            tuple(float(by_group.get((off, b), fallback)) for b in range(BLOCKS_PER_DAY))
+            for off in (False, True)
+        )
+        return workday, day_off
+
+    return ResidualQuantiles(p10=table(low, overall_low), p90=table(high, overall_high))
+
+
+@dataclass(frozen=True)
+class PeakForecast:
+    point_mw: float  # the point forecast's maximum
+    poe50_mw: float  # exceeded with 50% probability
+    poe10_mw: float  # exceeded with 10% probability
+
+    def as_dict(self, prefix: str = "") -> dict[str, float]:
+        return {
+            f"{prefix}point_mw": self.point_mw,
+            f"{prefix}poe50_mw": self.poe50_mw,
+            f"{prefix}poe10_mw": self.poe10_mw,
+        }
+
+
+def residual_days(residuals: pd.DataFrame) -> dict[bool, np.ndarray]:
+    """Whole days of residuals (one row of 48 half-hours per day), by whether a day off.
+
+    ``residuals`` has ``date``, ``half_hour``, ``day_off`` and ``residual``; days of a
+    daylight-saving change (46 or 50 half-hours) are left out.
+    """
+    days: dict[bool, list[np.ndarray]] = {False: [], True: []}
+    for _, day in residuals.groupby("date", sort=True):
+        if len(day) == HALF_HOURS_PER_DAY and day["half_hour"].is_unique:
+            ordered = day.sort_values("half_hour")
+            days[bool(day["day_off"].iloc[0])].append(ordered["residual"].to_numpy(float))
+    return {off: np.vstack(rows) for off, rows in days.items() if rows}
+
+
+def peak_forecast(
+    forecast_by_day: np.ndarray,
+    day_off_by_day: np.ndarray,
+    days: dict[bool, np.ndarray],
+    simulations: int = PEAK_SIMULATIONS,
+    random_state: int = RANDOM_STATE,
+) -> PeakForecast:
+    """The month's peak: ``forecast_by_day`` is (days, 48) MW; each simulation adds one
+    calibration day of residuals of the same day type to each day."""
+    rng = np.random.default_rng(random_state)
+    simulated = np.repeat(forecast_by_day[None, :, :], simulations, axis=0)
+    for off in (False, True):
+        pool = days.get(off, days.get(not off))
+        which = np.flatnonzero(np.asarray(day_off_by_day, dtype=bool) == off)
+        if len(which) == 0:
+            continue
+        draws = rng.integers(0, len(pool), size=(simulations, len(which)))
+        simulated[:, which, :] += pool[draws]
+    peaks = simulated.max(axis=(1, 2))
+    return PeakForecast(
+        point_mw=float(forecast_by_day.max()),
+        poe50_mw=float(np.quantile(peaks, 0.5)),
+        poe10_mw=float(np.quantile(peaks, 0.9)),
+    )
