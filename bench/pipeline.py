@@ -23,7 +23,6 @@ import argparse
 import os
 import pstats
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,6 +31,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from timing import timed  # bench/timing.py, beside this script
 
 from victoria_demand.settings import PROJECT_ROOT
 from victoria_demand_tests.dagster_graphql import DagsterGraphQL
@@ -73,18 +74,6 @@ def _env(home: Path, source: Path) -> dict[str, str]:
     env = {**os.environ, "VICTORIA_DEMAND_HOME": str(home), "VICTORIA_DEMAND_SOURCE": str(source)}
     env.pop("DAGSTER_HOME", None)
     return env
-
-
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MiB) of one child process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stderr = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{stderr.decode()[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024
 
 
 def _rss_mib(pid: int) -> float:

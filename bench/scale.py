@@ -18,11 +18,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import timed  # bench/timing.py, beside this script
 
 from victoria_demand.settings import PROJECT_ROOT
 from victoria_demand_tests.synthetic_source import write_synthetic_source
@@ -42,19 +42,7 @@ def timed_run(home: Path, source: Path) -> tuple[float, float]:
         "VICTORIA_DEMAND_SOURCE": str(source),
     }
     env.pop("DAGSTER_HOME", None)
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "victoria_demand", "run"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"run failed on {source}:\n{output.decode()[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return timed([sys.executable, "-m", "victoria_demand", "run"], env)
 
 
 def measure(years: int, runs: int, scratch: Path) -> dict[str, float]:

@@ -78,7 +78,7 @@ class Pipeline:
     def __init__(self) -> None:
         from dagster import DagsterInstance
 
-        from victoria_demand.definitions import build_definitions
+        from victoria_demand.code_location import build_definitions
         from victoria_demand.partitions import recorded_source_years
 
         # in the stack, the instance $DAGSTER_HOME names (Postgres); otherwise the embedded
@@ -93,7 +93,7 @@ class Pipeline:
 
     def reload_years(self) -> None:
         """Rebuild the definitions if the ingested source holds other years."""
-        from victoria_demand.definitions import build_definitions
+        from victoria_demand.code_location import build_definitions
         from victoria_demand.partitions import recorded_source_years
 
         recorded = recorded_source_years(self.instance)

@@ -1,37 +1,7 @@
-"""Everything Dagster loads, in one short place, for the years the ingested data holds."""
+"""What Dagster loads (`dagster dev -m victoria_demand.definitions`, the code server, every
+run worker): the definitions for the years the ingested data holds."""
 
-from __future__ import annotations
-
-from dagster import Definitions
-
-from victoria_demand import settings
-from victoria_demand.assets import ingest_assets, serving_assets, training_assets
-from victoria_demand.automation import (
-    automation_sensor,
-    demand_source_changes,
-    new_years_reload_sensor,
-)
-from victoria_demand.checks import asset_checks
-from victoria_demand.core.years import SourceYears
-from victoria_demand.jobs import ingest_job, run_executor
-from victoria_demand.partitions import current_source_years, year_partitions
-from victoria_demand.resources import resources_for
-
-
-def build_definitions(source_years: SourceYears) -> Definitions:
-    partitions = year_partitions(source_years)
-    return Definitions(
-        assets=[
-            *ingest_assets(partitions),
-            *training_assets(partitions),
-            *serving_assets(partitions),
-        ],
-        asset_checks=asset_checks(partitions),
-        jobs=[ingest_job],
-        executor=run_executor,
-        sensors=[automation_sensor, demand_source_changes, new_years_reload_sensor(partitions)],
-        resources=resources_for(settings.environment(), settings.home()),
-    )
-
+from victoria_demand.code_location import build_definitions
+from victoria_demand.partitions import current_source_years
 
 defs = build_definitions(current_source_years())

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from dagster import AssetKey
 
+from victoria_demand.code_location import build_definitions
 from victoria_demand.core.years import NO_YEARS, SourceYears
-from victoria_demand.definitions import build_definitions
 from victoria_demand.partitions import current_source_years
 from victoria_demand.settings import PROJECT_ROOT
 
