@@ -26,7 +26,9 @@ from victoria_demand.embedded import embedded_instance, prepare_home
 # Errors in what a person supplied (the data, the configuration, a service's address): their
 # message says it all. Anything else is a bug and keeps its traceback.
 RUN_LABEL_TAG = "victoria_demand/run"  # how the console names a run: "december 2013"
-USER_ERRORS = frozenset({"DemandDataError", "ServiceUnavailableError", "UntrustedModelError"})
+USER_ERRORS = frozenset(
+    {"DemandDataError", "ServiceUnavailableError", "UntrustedModelError", "OutdatedModelError"}
+)
 
 
 @dataclass

@@ -31,6 +31,10 @@ class UntrustedModelError(ValueError):
     pass
 
 
+class OutdatedModelError(ValueError):
+    """A registered version an earlier release logged, in a format this one does not read."""
+
+
 def model_requirements() -> list[str]:
     """Pinned requirements of a logged model, given rather than inferred (inference takes
     seconds per model, and guesses)."""

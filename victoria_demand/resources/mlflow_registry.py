@@ -24,7 +24,7 @@ from pydantic import PrivateAttr
 
 from victoria_demand.core.champion import ChampionDecision, current_champion
 from victoria_demand.core.features import FEATURE_SET, FeatureSet
-from victoria_demand.core.model_format import model_requirements
+from victoria_demand.core.model_format import OutdatedModelError, model_requirements
 from victoria_demand.core.retry import call_with_retries
 from victoria_demand.core.training import CALIBRATION_MONTHS, DecemberModel
 from victoria_demand.serving import pyfunc_model
@@ -259,19 +259,25 @@ class MlflowRegistry(ConfigurableResource):
         # resolved through this registry, not the process-wide one
         location = self.client.get_model_version_download_uri(self.registered_model_name, version)
         with tempfile.TemporaryDirectory() as scratch:
-            files = {
-                name: Path(
-                    mlflow.artifacts.download_artifacts(
-                        artifact_uri=f"{location.rstrip('/')}/artifacts/{filename}",
-                        dst_path=scratch,
-                        tracking_uri=self.tracking_uri,
+            try:
+                files = {
+                    name: Path(
+                        mlflow.artifacts.download_artifacts(
+                            artifact_uri=f"{location.rstrip('/')}/artifacts/{filename}",
+                            dst_path=scratch,
+                            tracking_uri=self.tracking_uri,
+                        )
                     )
-                )
-                for name, filename in (
-                    ("pipeline", "pipeline.skops"),
-                    ("residuals", "residuals.json"),
-                )
-            }
+                    for name, filename in ARTIFACT_FILES.items()
+                }
+            except MlflowException as error:
+                if "No such artifact" not in str(error):
+                    raise
+                raise OutdatedModelError(
+                    f"{uri} was registered by an earlier release (it has no "
+                    f"{'/'.join(ARTIFACT_FILES.values())}): materialize every December year "
+                    "again, from the first (`python -m victoria_demand run --force`)"
+                ) from None
             return pyfunc_model.load_forecaster(files["pipeline"], files["residuals"], uri)
 
     @_retried
