@@ -48,6 +48,18 @@ def raw_demand_frame(original_csv: Path):
 
 
 @pytest.fixture(scope="session")
+def december_models(raw_demand_frame):
+    """Each December of the original file's model, fit once for every test that reads one."""
+    from victoria_demand.core.cleaning import clean_year
+    from victoria_demand.core.training import fit_december_model
+
+    return {
+        year: fit_december_model(clean_year(raw_demand_frame, year, source="vic.csv"))
+        for year in (2012, 2013, 2014)
+    }
+
+
+@pytest.fixture(scope="session")
 def first_run(tmp_path_factory, original_csv):
     """Every year of the original file through `run` on a fresh home: (home, completed)."""
     from victoria_demand_tests.pipeline_runs import run_pipeline

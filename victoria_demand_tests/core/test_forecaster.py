@@ -6,14 +6,13 @@ import pytest
 
 from victoria_demand.core.cleaning import clean_year
 from victoria_demand.core.forecaster import HISTORY_HALF_HOURS, ForecastRequestError
-from victoria_demand.core.training import fit_december_model, model_inputs, split_december
+from victoria_demand.core.training import model_inputs, split_december
 
 
 @pytest.fixture(scope="module")
-def year(raw_demand_frame):
-    clean = clean_year(raw_demand_frame, 2013, source="vic.csv")
-    model = fit_december_model(clean)
-    split = split_december(clean)
+def year(raw_demand_frame, december_models):
+    model = december_models[2013]
+    split = split_december(clean_year(raw_demand_frame, 2013, source="vic.csv"))
     history = model_inputs(pd.concat([split.train, split.december], ignore_index=True))
     return model, history, len(split.train)
 

@@ -8,7 +8,7 @@ from sklearn.pipeline import Pipeline
 
 from victoria_demand.core.cleaning import clean_year
 from victoria_demand.core.model_format import UntrustedModelError, load_skops_model
-from victoria_demand.core.training import fit_december_model, model_inputs
+from victoria_demand.core.training import model_inputs
 
 
 class Smuggler(TransformerMixin, BaseEstimator):
@@ -21,9 +21,9 @@ class Smuggler(TransformerMixin, BaseEstimator):
         return X
 
 
-def test_our_model_round_trips(tmp_path, raw_demand_frame):
+def test_our_model_round_trips(tmp_path, raw_demand_frame, december_models):
     clean = clean_year(raw_demand_frame, 2014, source="vic.csv")
-    model = fit_december_model(clean)
+    model = december_models[2014]
     path = tmp_path / "model.skops"
     skops.io.dump(model.pipeline, path)
     loaded = load_skops_model(path, "test model")

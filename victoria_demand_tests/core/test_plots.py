@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from victoria_demand.core.cleaning import clean_year
 from victoria_demand.core.plots import (
     forecast_figure,
     markdown_image,
@@ -12,14 +11,13 @@ from victoria_demand.core.plots import (
     steady_temperature_response,
     temperature_response_figure,
 )
-from victoria_demand.core.training import fit_december_model
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def model_2013(raw_demand_frame):
-    return fit_december_model(clean_year(raw_demand_frame, 2013, source="vic.csv"))
+def model_2013(december_models):
+    return december_models[2013]
 
 
 def test_forecast_plot_is_a_png_and_inlines_as_markdown(model_2013):

@@ -14,11 +14,8 @@ from victoria_demand.core.training import (
 
 
 @pytest.fixture(scope="module")
-def models(raw_demand_frame):
-    return {
-        year: fit_december_model(clean_year(raw_demand_frame, year, source="vic.csv"))
-        for year in (2012, 2013, 2014)
-    }
+def models(december_models):
+    return december_models
 
 
 def test_split_is_by_melbourne_month(raw_demand_frame):
