@@ -50,12 +50,21 @@ def test_every_year_is_trained_registered_and_promoted(first_run):
             "december_rmse",
             "december_mae",
             "december_mape",
+            "december_band_coverage",
+            "december_band_mean_width_mw",
+            "december_band_pinball_mw",
+            "december_peak_poe50_mw",
+            "december_peak_poe10_mw",
+            "december_actual_peak_mw",
             "seasonal_naive_december_rmse",
         } <= set(run.data.metrics)
+        assert 70.0 <= run.data.metrics["december_band_coverage"] <= 90.0
         assert run.data.params["algorithm"] == "LinearRegression"
         assert run.data.tags["dagster_run_id"]
         plots = {a.path for a in client.list_artifacts(run.info.run_id, "plots")}
         assert plots == {"plots/december_forecast.png", "plots/temperature_response.png"}
+        logged = {a.path for a in client.list_artifacts(run.info.run_id)}
+        assert {"december_forecast.csv", "band_residual_quantiles.json"} <= logged
     champion = client.get_model_version_by_alias(MODEL, "champion")
     decisions = {
         int(k.split(".")[1]): v

@@ -184,7 +184,9 @@ class MlflowRegistry(ConfigurableResource):
             mlflow.log_metrics(metrics)
             mlflow.log_dict(feature_set.describe(), "feature_set.json")
             mlflow.log_dict(model.forecaster.residuals.as_dict(), "band_residual_quantiles.json")
-            _log_files(images or {})
+            # the half-hours behind the metrics: P10, P50, P90 and the actual demand
+            forecast_csv = model.forecast.to_csv(index=False, float_format="%.1f").encode()
+            _log_files({**(images or {}), "december_forecast.csv": forecast_csv})
             pipeline_file = Path(scratch) / ARTIFACT_FILES["pipeline"]
             skops.io.dump(model.pipeline, pipeline_file)
             residuals_file = Path(scratch) / ARTIFACT_FILES["residuals"]
