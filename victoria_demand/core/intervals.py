@@ -1,15 +1,15 @@
 """80% prediction intervals and the December peak, from out-of-sample residuals.
 
-The method, split conformal by group: the model is refit on the months before each of
-September, October and November and forecasts that month with the same month-ahead horizon
-as December (``calibration_residuals`` in training). The 10% and 90% quantiles of those
+The method, split conformal by group: the model is refit on the months before each month
+from March to November and forecasts that month with the same month-ahead horizon as
+December (``calibration_residuals`` in training). The 10% and 90% quantiles of those
 residuals (actual minus forecast), taken separately for each day type and four-hour block
 (errors are larger on warm afternoons than at night), are added to the point forecast: P50
 stays the linear regression's, P10 and P90 are P50 plus the group's quantiles.
 
 The peak: December's maximum depends on errors that hang together within a day, so it is
-simulated by drawing whole days of calibration residuals (of the same day type) onto each
-December day; the peak's 50% and 10% probability-of-exceedance levels are the median and the
+simulated by drawing whole days of calibration residuals (of the same day type, from
+September-November, whose models had seen both seasons) onto each December day; the peak's 50% and 10% probability-of-exceedance levels are the median and the
 90th percentile of the simulated maxima, as the market operator quotes demand.
 """
 
@@ -59,7 +59,7 @@ def residual_quantiles(residuals: pd.DataFrame) -> ResidualQuantiles:
     grouped = residuals.groupby([residuals["day_off"].astype(bool), "block"])["residual"]
     low = grouped.quantile(LOWER_QUANTILE)
     high = grouped.quantile(UPPER_QUANTILE)
-    # a group the calibration window lacks (it cannot, with three months) falls back to all
+    # a group the calibration window lacks (a short partial source) falls back to all groups
     overall_low = residuals["residual"].quantile(LOWER_QUANTILE)
     overall_high = residuals["residual"].quantile(UPPER_QUANTILE)
 

@@ -31,9 +31,9 @@ from victoria_demand.core.metrics import BandErrors, ForecastErrors, band_errors
 TARGET = "demand_mw"
 DECEMBER = 12
 SEASONAL_NAIVE_PERIOD = 7 * 48  # one week of half-hours
-# forecast one at a time from the months before, at December's month-ahead horizon
-# The band: March-November (80% bands held 79-87% of 2012-2014's Decembers; September-
-# November alone, 66-74%). The peak draws whole days from September-November only: models
+# Months forecast one at a time from the months before them, at December's month-ahead
+# horizon. The band: March-November (80% bands held 79-87% of 2012-2014's Decembers;
+# September-November alone, 66-74%). The peak draws whole days from September-November only: models
 # fit on a few months blow up on some winter days, which quantiles shrug off and maxima do not.
 CALIBRATION_MONTHS = (3, 4, 5, 6, 7, 8, 9, 10, 11)
 PEAK_CALIBRATION_MONTHS = (9, 10, 11)
@@ -61,10 +61,13 @@ class DecemberModel:
         return self.forecaster.pipeline
 
 
+def _months(clean: pd.DataFrame) -> np.ndarray:
+    return clean["time_utc"].dt.tz_convert(MELBOURNE).dt.month.to_numpy()
+
+
 def split_december(clean: pd.DataFrame) -> DecemberSplit:
     """January-November vs December of one year, by the Melbourne calendar month."""
-    month = clean["time_utc"].dt.tz_convert(MELBOURNE).dt.month
-    is_december = (month == DECEMBER).to_numpy()
+    is_december = _months(clean) == DECEMBER
     if not is_december.any() or is_december.all():
         raise ValueError("a year needs both January-November and December rows to be split")
     return DecemberSplit(
@@ -100,10 +103,6 @@ def seasonal_naive_forecast(history: pd.DataFrame, horizon: int) -> np.ndarray:
     if len(last_week) < SEASONAL_NAIVE_PERIOD:
         raise ValueError("the seasonal-naive forecast needs a full week of history")
     return np.resize(last_week, horizon)
-
-
-def _months(clean: pd.DataFrame) -> np.ndarray:
-    return clean["time_utc"].dt.tz_convert(MELBOURNE).dt.month.to_numpy()
 
 
 def calibration_residuals(
