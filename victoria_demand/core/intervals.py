@@ -9,8 +9,9 @@ stays the linear regression's, P10 and P90 are P50 plus the group's quantiles.
 
 The peak: December's maximum depends on errors that hang together within a day, so it is
 simulated by drawing whole days of calibration residuals (of the same day type, from
-September-November, whose models had seen both seasons) onto each December day; the peak's 50% and 10% probability-of-exceedance levels are the median and the
-90th percentile of the simulated maxima, as the market operator quotes demand.
+September-November, whose models had seen both seasons) onto each December day; the
+peak's 50% and 10% probability-of-exceedance levels are the median and the 90th percentile
+of the simulated maxima, as the market operator quotes demand.
 """
 
 from __future__ import annotations

@@ -137,7 +137,6 @@ class MlflowRegistry(ConfigurableResource):
 
     # -- training runs -------------------------------------------------------------------
 
-    @_retried
     def log_december_model(
         self,
         *,
@@ -150,9 +149,42 @@ class MlflowRegistry(ConfigurableResource):
     ) -> dict:
         """Log one year's fitted model in its own run and register it as a new version.
 
-        Returns the model reference that the ``december_model`` asset stores.
+        Each step retries on its own: a logging attempt that fails leaves a FAILED run, and
+        registration finds the version an interrupted attempt already made for the run
+        rather than registering a second one. Returns the model reference that the
+        ``december_model`` asset stores.
         """
         self._ensure_registered_model(feature_set)
+        tags = {"year": str(year), "dagster_run_id": dagster_run_id, "asset": "december_model"}
+        run_id, model_uri, metrics = self._log_run(
+            year, model, input_example, tags, feature_set, images or {}
+        )
+        version = self._register_version(
+            run_id, model_uri, {**tags, FEATURE_SET_TAG: feature_set.version}
+        )
+        return {
+            "name": self.registered_model_name,
+            "version": version,
+            "uri": f"models:/{self.registered_model_name}/{version}",
+            "run_id": run_id,
+            "run_url": self.run_url(run_id),
+            "year": year,
+            "feature_set_version": feature_set.version,
+            "metrics": metrics,
+        }
+
+    @_retried
+    def _log_run(
+        self,
+        year: int,
+        model: DecemberModel,
+        input_example: pd.DataFrame,
+        tags: dict[str, str],
+        feature_set: FeatureSet,
+        images: dict[str, bytes],
+    ) -> tuple[str, str, dict[str, float]]:
+        import skops.io  # slow to import: only the step that logs a model needs it
+
         params = {
             "year": year,
             "algorithm": type(model.pipeline[-1]).__name__,
@@ -161,9 +193,9 @@ class MlflowRegistry(ConfigurableResource):
             "train_rows": model.train_rows,
             "train_period": f"{year}-01-01/{year}-11-30 Australia/Melbourne",
             "test_period": f"{year}-12-01/{year}-12-31 Australia/Melbourne",
+            "interval_method": "split conformal, residual quantiles by day type and block",
+            "interval_calibration_months": ",".join(map(str, CALIBRATION_MONTHS)),
         }
-        params["interval_method"] = "split conformal, residual quantiles by day type and block"
-        params["interval_calibration_months"] = ",".join(map(str, CALIBRATION_MONTHS))
         metrics = {
             **model.errors.as_dict("december_"),
             **model.band.as_dict("december_band_"),
@@ -171,9 +203,6 @@ class MlflowRegistry(ConfigurableResource):
             "december_actual_peak_mw": model.actual_peak_mw,
             **model.seasonal_naive_errors.as_dict("seasonal_naive_december_"),
         }
-        import skops.io  # slow to import: only the step that logs a model needs it
-
-        tags = {"year": str(year), "dagster_run_id": dagster_run_id, "asset": "december_model"}
         with (
             tempfile.TemporaryDirectory() as scratch,
             mlflow.start_run(
@@ -186,7 +215,7 @@ class MlflowRegistry(ConfigurableResource):
             mlflow.log_dict(model.forecaster.residuals.as_dict(), "band_residual_quantiles.json")
             # the half-hours behind the metrics: P10, P50, P90 and the actual demand
             forecast_csv = model.forecast.to_csv(index=False, float_format="%.1f").encode()
-            _log_files({**(images or {}), "december_forecast.csv": forecast_csv})
+            _log_files({**images, "december_forecast.csv": forecast_csv})
             pipeline_file = Path(scratch) / ARTIFACT_FILES["pipeline"]
             skops.io.dump(model.pipeline, pipeline_file)
             residuals_file = Path(scratch) / ARTIFACT_FILES["residuals"]
@@ -201,22 +230,21 @@ class MlflowRegistry(ConfigurableResource):
                 signature=pyfunc_model.SIGNATURE,
                 input_example=pyfunc_model.request_from_frame(input_example),
                 pip_requirements=model_requirements(),
-                registered_model_name=self.registered_model_name,
             )
-        version = str(model_info.registered_model_version)
-        for key, value in {**tags, FEATURE_SET_TAG: feature_set.version}.items():
-            self.client.set_model_version_tag(self.registered_model_name, version, key, value)
-        return {
-            "name": self.registered_model_name,
-            "version": version,
-            "uri": f"models:/{self.registered_model_name}/{version}",
-            "run_id": run.info.run_id,
-            "run_url": self.run_url(run.info.run_id),
-            "year": year,
-            "feature_set_version": feature_set.version,
-            "metrics": metrics,
-        }
+        return run.info.run_id, model_info.model_uri, metrics
 
+    @_retried
+    def _register_version(self, run_id: str, model_uri: str, tags: dict[str, str]) -> str:
+        """The registered version of the run's model, created with its tags (at once, so no
+        version is ever seen untagged) unless an earlier attempt already created it."""
+        name = self.registered_model_name
+        existing = self.client.search_model_versions(f"name='{name}' and run_id='{run_id}'")
+        if existing:
+            return str(existing[0].version)
+        registered = mlflow.register_model(model_uri, name, tags=tags)
+        return str(registered.version)
+
+    @_retried
     def _ensure_registered_model(self, feature_set: FeatureSet) -> None:
         """Create the registered model on first use, recording the feature set it is trained
         on; a release with a new feature set records that one from its first version on.
