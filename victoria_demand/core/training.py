@@ -105,34 +105,57 @@ def seasonal_naive_forecast(history: pd.DataFrame, horizon: int) -> np.ndarray:
     return np.resize(last_week, horizon)
 
 
-def calibration_residuals(
-    clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET
-) -> pd.DataFrame:
+@dataclass(frozen=True)
+class YearDesign:
+    """A year's regressors, computed once for every fit made on the year: every feature
+    looks back only, so the rows of a month do not depend on what follows them."""
+
+    features: Pipeline  # the fitted feature steps
+    matrix: pd.DataFrame
+    calendar: pd.DataFrame  # day_off, block, half_hour of each row
+    months: np.ndarray  # Melbourne calendar month of each row
+    target: np.ndarray
+
+    def fit(self, rows: np.ndarray) -> LinearRegression:
+        return LinearRegression().fit(self.matrix.loc[rows], self.target[rows])
+
+
+def year_design(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET) -> YearDesign:
+    features = build_pipeline(feature_set)[:-1]
+    inputs = model_inputs(clean)
+    return YearDesign(
+        features=features,
+        matrix=features.fit_transform(inputs),
+        calendar=features.named_steps["calendar"].transform(inputs),
+        months=_months(clean),
+        target=clean[TARGET].to_numpy(),
+    )
+
+
+def calibration_residuals(design: YearDesign) -> pd.DataFrame:
     """Out-of-sample residuals at December's horizon: each calibration month forecast by a
     regression fit on the months before it, with its temperature history as December has.
 
     Columns: ``residual`` (actual - forecast, MW), the origin's ``month``, ``day_off``,
     ``block``, ``half_hour`` and the Melbourne ``date``.
     """
-    months = _months(clean)
-    features = build_pipeline(feature_set)[:-1]
-    # every feature looks back only, so the year's design matrix serves every origin
-    design = features.fit_transform(model_inputs(clean)).to_numpy()
-    calendar = features.named_steps["calendar"].transform(model_inputs(clean))
-    target = clean[TARGET].to_numpy()
+    calendar = design.calendar
     parts = []
     for month in CALIBRATION_MONTHS:
-        train, scored = months < month, months == month
-        regression = LinearRegression().fit(design[train], target[train])
+        scored = design.months == month
+        regression = design.fit(design.months < month)
         parts.append(
             pd.DataFrame(
                 {
-                    "residual": target[scored] - regression.predict(design[scored]),
+                    "residual": design.target[scored]
+                    - regression.predict(design.matrix.loc[scored]),
                     "month": month,
                     "day_off": calendar["day_off"].to_numpy()[scored],
                     "block": calendar["block"].to_numpy()[scored],
                     "half_hour": calendar["half_hour"].to_numpy()[scored],
-                    "date": clean["time_utc"].dt.tz_convert(MELBOURNE).dt.date.to_numpy()[scored],
+                    "date": calendar["time_utc"]
+                    .dt.tz_convert(MELBOURNE)
+                    .dt.date.to_numpy()[scored],
                 }
             )
         )
@@ -141,13 +164,16 @@ def calibration_residuals(
 
 def fit_december_model(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET) -> DecemberModel:
     split = split_december(clean)
-    residuals = calibration_residuals(clean, feature_set)
-    pipeline = build_pipeline(feature_set)
-    pipeline.fit(model_inputs(split.train), split.train[TARGET])
+    design = year_design(clean, feature_set)
+    residuals = calibration_residuals(design)
+    in_december = design.months == DECEMBER
+    # the feature steps are stateless, so with the regression fit on January-November this
+    # is the Pipeline that fitting on January-November would give
+    pipeline = Pipeline([*design.features.steps, ("regression", design.fit(~in_december))])
     forecaster = DemandForecaster(pipeline, residual_quantiles(residuals))
     forecast = december_forecast(forecaster, clean)
     naive = seasonal_naive_forecast(split.train, len(forecast))
-    day_off = pipeline.named_steps["calendar"].transform(model_inputs(split.december))["day_off"]
+    day_off = design.calendar["day_off"].to_numpy()[in_december]
     return DecemberModel(
         forecaster=forecaster,
         errors=forecast_errors(forecast["actual_mw"], forecast["forecast_mw"]),
@@ -156,7 +182,7 @@ def fit_december_model(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SE
         ),
         peak=peak_forecast(
             forecast["forecast_mw"].to_numpy().reshape(-1, HALF_HOURS_PER_DAY),
-            day_off.to_numpy().reshape(-1, HALF_HOURS_PER_DAY)[:, 0],
+            day_off.reshape(-1, HALF_HOURS_PER_DAY)[:, 0],
             residual_days(residuals.loc[residuals["month"].isin(PEAK_CALIBRATION_MONTHS)]),
         ),
         actual_peak_mw=float(forecast["actual_mw"].max()),

@@ -10,6 +10,7 @@ from victoria_demand.core.training import (
     model_inputs,
     seasonal_naive_forecast,
     split_december,
+    year_design,
 )
 
 
@@ -86,11 +87,11 @@ def test_bands_and_peak(models):
 def test_calibration_is_out_of_sample(raw_demand_frame):
     """A calibration month's residuals never come from a model that saw that month."""
     clean = clean_year(raw_demand_frame, 2013, source="vic.csv")
-    residuals = calibration_residuals(clean)
+    residuals = calibration_residuals(year_design(clean))
     scrambled = clean.copy()
     november = scrambled["time_local"].dt.month == 11
     scrambled.loc[november, "demand_mw"] += 1000.0
-    shifted = calibration_residuals(scrambled)
+    shifted = calibration_residuals(year_design(scrambled))
     in_november = residuals["month"] == 11
     # November's demand moved by 1000 MW: its residuals move by exactly that, so the model
     # scoring November did not learn from it; earlier months' residuals do not move at all
