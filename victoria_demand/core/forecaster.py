@@ -68,17 +68,29 @@ def parse_instants(values: pd.Series) -> pd.Series:
     """UTC instants from ISO 8601 strings (``Z``, offsets, or naive = UTC) or datetimes."""
     try:
         if pd.api.types.is_datetime64_any_dtype(values):
-            return pd.to_datetime(values, utc=True)
-        return pd.to_datetime(values.astype(str), utc=True, format="ISO8601")
+            parsed = pd.to_datetime(values, utc=True)
+        else:
+            parsed = pd.to_datetime(values.astype(str), utc=True, format="ISO8601")
     except (ValueError, TypeError):
-        for row, value in enumerate(values.tolist()):
-            try:
-                pd.Timestamp(value)
-            except (ValueError, TypeError):
-                raise ForecastRequestError(
-                    f"row {row}, column time_utc: {value!r} is not an ISO 8601 time stamp"
-                ) from None
-        raise
+        parsed = None
+    unreadable = (
+        np.flatnonzero(parsed.isna().to_numpy())
+        if parsed is not None
+        else [row for row, value in enumerate(values.tolist()) if not _is_stamp(value)]
+    )
+    if len(unreadable):
+        row = int(unreadable[0])
+        raise ForecastRequestError(
+            f"row {row}, column time_utc: {values.iloc[row]!r} is not an ISO 8601 time stamp"
+        )
+    return parsed
+
+
+def _is_stamp(value) -> bool:
+    try:
+        return not pd.isna(pd.Timestamp(value))
+    except (ValueError, TypeError):
+        return False
 
 
 def validated_request(request: pd.DataFrame) -> pd.DataFrame:

@@ -71,6 +71,12 @@ def test_rows_come_back_in_request_order_without_the_context(year):
             "row 3, column time_utc: 'yesterday' is not an ISO 8601",
         ),
         (
+            lambda r: r.astype({"time_utc": object}).assign(
+                time_utc=lambda f: f["time_utc"].where(f.index != 4, None)
+            ),
+            "row 4, column time_utc: None is not an ISO 8601",
+        ),
+        (
             lambda r: r.assign(temperature_c=r["temperature_c"].where(r.index != 7, None)),
             "row 7, column temperature_c",
         ),
@@ -93,6 +99,7 @@ def test_rows_come_back_in_request_order_without_the_context(year):
         "gap-in-history",
         "all-context",
         "bad-stamp",
+        "no-stamp",
         "no-temperature-value",
         "duplicate",
         "off-grid",
