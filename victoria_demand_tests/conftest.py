@@ -68,3 +68,25 @@ def first_run(tmp_path_factory, original_csv):
     completed = run_pipeline(home, original_csv)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return home, completed
+
+
+@pytest.fixture
+def use_mlflow_store(monkeypatch):
+    """Point MLflow's process-wide tracking and registry URIs at a store for one test.
+
+    ``mlflow.set_tracking_uri`` and ``set_registry_uri`` also export MLFLOW_TRACKING_URI and
+    MLFLOW_REGISTRY_URI, and ``set_registry_uri(None)`` leaves the variable behind: every
+    later `run` subprocess of the worker then registered into this test's store. Both the
+    URIs and the variables are put back afterwards."""
+    import mlflow
+
+    from victoria_demand_tests.pipeline_runs import mlflow_process_state
+
+    def use(uri: str) -> None:
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+        monkeypatch.setenv("MLFLOW_REGISTRY_URI", uri)
+        mlflow.set_tracking_uri(uri)
+        mlflow.set_registry_uri(uri)
+
+    with mlflow_process_state():
+        yield use

@@ -37,9 +37,11 @@ def run_pipeline(
 
 
 @contextlib.contextmanager
-def _mlflow_process_state() -> Iterator[None]:
+def mlflow_process_state() -> Iterator[None]:
     """Put back MLflow's process-wide tracking and registry URIs, which the registry
-    resource sets: a later MlflowClient in this process must not inherit them."""
+    resource sets: a later MlflowClient in this process must not inherit them. (MLflow
+    also exports them as environment variables, which child processes would inherit:
+    callers restore the environment too.)"""
     from mlflow.tracking._model_registry import utils as registry_utils
     from mlflow.tracking._tracking_service import utils as tracking_utils
 
@@ -61,7 +63,7 @@ def run_pipeline_in_process(
     stdout, stderr = io.StringIO(), io.StringIO()
     with (
         mock.patch.dict(os.environ, _pipeline_env(home, source, extra_env), clear=True),
-        _mlflow_process_state(),
+        mlflow_process_state(),
         contextlib.redirect_stdout(stdout),
         contextlib.redirect_stderr(stderr),
     ):

@@ -1,5 +1,3 @@
-from collections.abc import Iterator
-
 import mlflow
 import pytest
 from sklearn.linear_model import LinearRegression
@@ -9,16 +7,11 @@ from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
 
 @pytest.fixture
-def registry(tmp_path) -> Iterator[MlflowRegistry]:
-    """A registry on a fresh SQLite store, MLflow's process-wide URIs put back after."""
+def registry(tmp_path, use_mlflow_store) -> MlflowRegistry:
+    """A registry on a fresh SQLite store, also the process-wide one for this test."""
     tracking = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    mlflow.set_tracking_uri(tracking)
-    mlflow.set_registry_uri(tracking)
-    try:
-        yield MlflowRegistry(tracking_uri=tracking, artifact_location=str(tmp_path / "art"))
-    finally:
-        mlflow.set_tracking_uri(None)
-        mlflow.set_registry_uri(None)
+    use_mlflow_store(tracking)
+    return MlflowRegistry(tracking_uri=tracking, artifact_location=str(tmp_path / "art"))
 
 
 def _log_sklearn_model(registry: MlflowRegistry, register: bool) -> tuple[str, str]:

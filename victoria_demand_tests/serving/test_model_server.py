@@ -161,13 +161,10 @@ def test_a_request_without_its_history_is_refused_by_name(served):
     assert "48 hours" in message and "context=true" in message
 
 
-def test_mlflow_loader_gives_the_same_answer(served):
+def test_mlflow_loader_gives_the_same_answer(served, use_mlflow_store):
     split, stored = served["split"], served["stored"]
-    mlflow.set_tracking_uri(served["tracking"])
-    try:
-        model = mlflow.pyfunc.load_model(CHAMPION)
-    finally:
-        mlflow.set_tracking_uri(None)
+    use_mlflow_store(served["tracking"])
+    model = mlflow.pyfunc.load_model(CHAMPION)
     request = pd.DataFrame(
         _request(split.december.head(48), split.train.tail(HISTORY_HALF_HOURS), _z)[
             "dataframe_records"
