@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.linalg
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import Pipeline
 
@@ -139,26 +140,34 @@ def calibration_residuals(design: YearDesign) -> pd.DataFrame:
     Columns: ``residual`` (actual - forecast, MW), the origin's ``month``, ``day_off``,
     ``block``, ``half_hour`` and the Melbourne ``date``.
     """
+    # Each origin's least squares from the normal equations of the months before it, summed
+    # month by month: the minimum-norm solution LinearRegression finds (residuals equal to
+    # 0.5 MW on 2012-2014), without refitting nine growing matrices of 338 columns.
+    rows = np.column_stack([np.ones(len(design.target)), design.matrix.to_numpy()])
+    gram = np.zeros((rows.shape[1], rows.shape[1]))
+    moment = np.zeros(rows.shape[1])
     calendar = design.calendar
     parts = []
-    for month in CALIBRATION_MONTHS:
-        scored = design.months == month
-        regression = design.fit(design.months < month)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "residual": design.target[scored]
-                    - regression.predict(design.matrix.loc[scored]),
-                    "month": month,
-                    "day_off": calendar["day_off"].to_numpy()[scored],
-                    "block": calendar["block"].to_numpy()[scored],
-                    "half_hour": calendar["half_hour"].to_numpy()[scored],
-                    "date": calendar["time_utc"]
-                    .dt.tz_convert(MELBOURNE)
-                    .dt.date.to_numpy()[scored],
-                }
+    for month in range(1, max(CALIBRATION_MONTHS) + 1):
+        in_month = design.months == month
+        if month in CALIBRATION_MONTHS:
+            coefficients = scipy.linalg.lstsq(gram, moment, cond=1e-12)[0]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "residual": design.target[in_month] - rows[in_month] @ coefficients,
+                        "month": month,
+                        "day_off": calendar["day_off"].to_numpy()[in_month],
+                        "block": calendar["block"].to_numpy()[in_month],
+                        "half_hour": calendar["half_hour"].to_numpy()[in_month],
+                        "date": calendar["time_utc"]
+                        .dt.tz_convert(MELBOURNE)
+                        .dt.date.to_numpy()[in_month],
+                    }
+                )
             )
-        )
+        gram += rows[in_month].T @ rows[in_month]
+        moment += rows[in_month].T @ design.target[in_month]
     return pd.concat(parts, ignore_index=True)
 
 
