@@ -25,11 +25,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.path != "/data.csv":
             self.send_error(404)
             return
+        # counted before the answer: once the body is sent the client may check the count
+        self.server.hits += 1
         self.send_response(200)
         self.send_header("Content-Length", str(len(PAYLOAD)))
         self.end_headers()
         self.wfile.write(PAYLOAD)
-        self.server.hits += 1
 
     def log_message(self, *args):
         pass
