@@ -42,8 +42,11 @@ class ForecastRequestError(ValueError):
     """A request that breaks the contract; the message names the row and the column."""
 
 
+UTC_STAMP = "%Y-%m-%dT%H:%M:%SZ"  # how instants are written back: the source's own format
+
+
 def _stamp(instant: pd.Timestamp) -> str:
-    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return instant.strftime(UTC_STAMP)
 
 
 def _flags(values: pd.Series, column: str, *, default: bool | None) -> np.ndarray:

@@ -18,7 +18,12 @@ from mlflow.models import ModelSignature
 from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
 from mlflow.types.schema import ColSpec, Schema
 
-from victoria_demand.core.forecaster import CONTEXT, DemandForecaster, ForecastRequestError
+from victoria_demand.core.forecaster import (
+    CONTEXT,
+    UTC_STAMP,
+    DemandForecaster,
+    ForecastRequestError,
+)
 from victoria_demand.core.intervals import ResidualQuantiles
 from victoria_demand.core.model_format import load_skops_model
 
@@ -57,7 +62,7 @@ def load_forecaster(pipeline_file: Path, residuals_file: Path, label: str) -> De
 
 def served_answer(forecast: pd.DataFrame) -> pd.DataFrame:
     """The forecaster's answer as JSON-friendly columns (UTC stamps with ``Z``)."""
-    return forecast.assign(time_utc=forecast["time_utc"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return forecast.assign(time_utc=forecast["time_utc"].dt.strftime(UTC_STAMP))
 
 
 def request_from_frame(frame: pd.DataFrame) -> pd.DataFrame:
