@@ -86,7 +86,7 @@ def december_forecast(
         model_name=mlflow.registered_model_name,
         model_version=winner.version,
         mlflow_run_id=mlflow.run_id_of(winner.version),
-        dagster_run_id=context.run_id,
+        dagster_run_id=context.run.run_id,
     )
     written = forecast_database.replace_year(year, rows)
     errors = forecast_errors(forecast["actual_mw"], forecast["forecast_mw"])

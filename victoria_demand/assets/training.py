@@ -37,7 +37,7 @@ def december_model(
         year=year,
         model=model,
         input_example=serving_example(clean_demand),
-        dagster_run_id=context.run_id,
+        dagster_run_id=context.run.run_id,
         images={
             "plots/december_forecast.png": forecast_plot,
             "plots/temperature_response.png": response_plot,

@@ -99,7 +99,8 @@ class _ColumnAdder(TransformerMixin, BaseEstimator):
 
 def _utc(time: pd.Series) -> pd.Series:
     """Instants as UTC, reading naive stamps (as MLflow's schema may hand them) as UTC."""
-    time = pd.to_datetime(time)
+    if not pd.api.types.is_datetime64_any_dtype(time):
+        time = pd.to_datetime(time)
     return time.dt.tz_localize("UTC") if time.dt.tz is None else time.dt.tz_convert("UTC")
 
 

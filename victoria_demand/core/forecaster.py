@@ -70,8 +70,9 @@ def _flags(values: pd.Series, column: str, *, default: bool | None) -> np.ndarra
 def parse_instants(values: pd.Series) -> pd.Series:
     """UTC instants from ISO 8601 strings (``Z``, offsets, or naive = UTC) or datetimes."""
     try:
-        if pd.api.types.is_datetime64_any_dtype(values):
-            parsed = pd.to_datetime(values, utc=True)
+        if pd.api.types.is_datetime64_any_dtype(values):  # naive = UTC, as for strings
+            zone = values.dt.tz
+            parsed = values.dt.tz_localize("UTC") if zone is None else values.dt.tz_convert("UTC")
         else:
             parsed = pd.to_datetime(values.astype(str), utc=True, format="ISO8601")
     except (ValueError, TypeError):

