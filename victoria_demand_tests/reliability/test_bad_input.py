@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from victoria_demand_tests.pipeline_runs import run_pipeline, run_pipeline_in_process
-from victoria_demand_tests.state import fingerprint
+from victoria_demand_tests.state import copy_home, fingerprint
 
 pytestmark = pytest.mark.integration
 
@@ -75,10 +75,9 @@ BROKEN_TEXT: dict[str, tuple[Callable[[Lines], Lines], str]] = {
 
 
 @pytest.fixture(scope="module")
-def good_state(tmp_path_factory, original_csv):
-    home = tmp_path_factory.mktemp("home")
-    completed = run_pipeline(home, original_csv)
-    assert completed.returncode == 0, completed.stdout + completed.stderr
+def good_state(tmp_path_factory, first_run):
+    """A copy of the first run's home: every year decided and forecast."""
+    home = copy_home(first_run[0], tmp_path_factory.mktemp("good") / "home")
     return home, fingerprint(home)
 
 
@@ -98,7 +97,6 @@ def test_broken_csv(good_state, original_lines, tmp_path, case):
     mutate, expected = BROKEN_TEXT[case]
     broken = tmp_path / "broken.csv"
     broken.write_text("\n".join(mutate(original_lines)) + "\n")
-    # in this process: the other tests here run the command as `make run` does
     completed = run_pipeline_in_process(home, broken)
     _assert_untouched(home, before, completed, expected, str(broken))
 
@@ -107,20 +105,21 @@ def test_empty_file(good_state, tmp_path):
     home, before = good_state
     broken = tmp_path / "empty.csv"
     broken.write_bytes(b"")
-    _assert_untouched(home, before, run_pipeline(home, broken), "the file is empty", str(broken))
+    completed = run_pipeline_in_process(home, broken)
+    _assert_untouched(home, before, completed, "the file is empty", str(broken))
 
 
 def test_not_csv_at_all(good_state, tmp_path):
     home, before = good_state
     broken = tmp_path / "demand.csv"
     broken.write_bytes(bytes(range(256)) * 64)
-    completed = run_pipeline(home, broken)
+    completed = run_pipeline_in_process(home, broken)
     _assert_untouched(home, before, completed, "not a CSV", str(broken))
 
 
 def test_checksum_mismatch(good_state, original_csv):
     home, before = good_state
-    completed = run_pipeline(home, original_csv, VICTORIA_DEMAND_SOURCE_SHA256="0" * 64)
+    completed = run_pipeline_in_process(home, original_csv, VICTORIA_DEMAND_SOURCE_SHA256="0" * 64)
     _assert_untouched(home, before, completed, "does not match the expected", str(original_csv))
 
 
@@ -140,6 +139,8 @@ class _TruncatingHandler(http.server.BaseHTTPRequestHandler):
 
 
 def test_truncated_download(good_state, original_csv):
+    """In a process of its own, as `make run` starts it (the other cases run the same
+    command in this process: its imports take seconds)."""
     home, before = good_state
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TruncatingHandler)
     server.payload = original_csv.read_bytes()
