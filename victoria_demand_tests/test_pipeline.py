@@ -1,5 +1,9 @@
 """The whole pipeline, materialized for real: a temporary Dagster instance, MLflow on a
-temporary SQLite store, Parquet files and the forecast database, as `make run` does."""
+temporary SQLite store, Parquet files and the forecast database, as `make run` does.
+
+`run` starts a process of its own where a fresh process is the point (the first run, the
+rerun, an append, the final ordered run, two first uses at once, the one-line error); the
+other cases run the same command in this process, which spares an interpreter's imports."""
 
 from __future__ import annotations
 
@@ -127,7 +131,7 @@ def test_forcing_a_year_again_duplicates_nothing(first_run, original_csv):
     home, _ = first_run
     client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
     alias_before = client.get_model_version_by_alias(MODEL, "champion").version
-    completed = run_pipeline(home, original_csv, "--year", "2013", "--force")
+    completed = run_pipeline_in_process(home, original_csv, "--year", "2013", "--force")
     assert completed.returncode == 0, completed.stdout + completed.stderr
     rows = _forecast_rows(home)
     assert [(year, count, distinct) for year, count, distinct, _ in rows] == [
@@ -176,7 +180,7 @@ def test_appending_a_year_runs_that_year_alone(first_run, tmp_path, original_csv
 def test_a_failed_blocking_check_stops_promotion(tmp_path, original_csv):
     # 2012's December misses by 316 MW RMSE: registered, never promoted, never served (a
     # later year's promotion waits for it: test_years_out_of_order_never_leave_the_alias_wrong)
-    completed = run_pipeline(
+    completed = run_pipeline_in_process(
         tmp_path, original_csv, "--year", "2012", VICTORIA_DEMAND_RMSE_CEILING_MW="250"
     )
     assert completed.returncode == 1
