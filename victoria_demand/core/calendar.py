@@ -16,6 +16,11 @@ MELBOURNE_LONGITUDE = 144.9631
 HALF_HOURS_PER_DAY = 48
 
 
+def as_utc(time: pd.Series) -> pd.Series:
+    """Datetimes as UTC; naive ones are read as UTC (as MLflow's schema may hand them)."""
+    return time.dt.tz_localize("UTC") if time.dt.tz is None else time.dt.tz_convert("UTC")
+
+
 def to_melbourne(time_utc: pd.Series) -> pd.Series:
     return time_utc.dt.tz_convert(MELBOURNE)
 

@@ -27,6 +27,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from victoria_demand.core.calendar import (
     HALF_HOURS_PER_DAY,
+    as_utc,
     melbourne_calendar,
     solar_elevation_degrees,
 )
@@ -98,10 +99,8 @@ class _ColumnAdder(TransformerMixin, BaseEstimator):
 
 
 def _utc(time: pd.Series) -> pd.Series:
-    """Instants as UTC, reading naive stamps (as MLflow's schema may hand them) as UTC."""
-    if not pd.api.types.is_datetime64_any_dtype(time):
-        time = pd.to_datetime(time)
-    return time.dt.tz_localize("UTC") if time.dt.tz is None else time.dt.tz_convert("UTC")
+    """Instants as UTC, from datetimes or text; naive stamps are read as UTC."""
+    return as_utc(time if pd.api.types.is_datetime64_any_dtype(time) else pd.to_datetime(time))
 
 
 class MelbourneCalendarFeatures(_ColumnAdder):

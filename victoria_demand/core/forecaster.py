@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from victoria_demand.core.calendar import as_utc
 from victoria_demand.core.features import MODEL_INPUTS
 from victoria_demand.core.intervals import ResidualQuantiles
 
@@ -71,8 +72,7 @@ def parse_instants(values: pd.Series) -> pd.Series:
     """UTC instants from ISO 8601 strings (``Z``, offsets, or naive = UTC) or datetimes."""
     try:
         if pd.api.types.is_datetime64_any_dtype(values):  # naive = UTC, as for strings
-            zone = values.dt.tz
-            parsed = values.dt.tz_localize("UTC") if zone is None else values.dt.tz_convert("UTC")
+            parsed = as_utc(values)
         else:
             parsed = pd.to_datetime(values.astype(str), utc=True, format="ISO8601")
     except (ValueError, TypeError):

@@ -10,7 +10,7 @@ import scipy.linalg
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import Pipeline
 
-from victoria_demand.core.calendar import HALF_HOURS_PER_DAY, MELBOURNE
+from victoria_demand.core.calendar import HALF_HOURS_PER_DAY, to_melbourne
 from victoria_demand.core.features import (
     FEATURE_SET,
     MODEL_INPUTS,
@@ -63,7 +63,7 @@ class DecemberModel:
 
 
 def _months(clean: pd.DataFrame) -> np.ndarray:
-    return clean["time_utc"].dt.tz_convert(MELBOURNE).dt.month.to_numpy()
+    return to_melbourne(clean["time_utc"]).dt.month.to_numpy()
 
 
 def split_december(clean: pd.DataFrame) -> DecemberSplit:
@@ -147,28 +147,27 @@ def calibration_residuals(design: YearDesign) -> pd.DataFrame:
     rows = np.column_stack([np.ones(len(design.target)), design.matrix.to_numpy()])
     gram = np.zeros((rows.shape[1], rows.shape[1]))
     moment = np.zeros(rows.shape[1])
-    calendar = design.calendar
+    calendar = pd.DataFrame(
+        {
+            "day_off": design.calendar["day_off"].to_numpy(),
+            "block": design.calendar["block"].to_numpy(),
+            "half_hour": design.calendar["half_hour"].to_numpy(),
+            "date": to_melbourne(design.calendar["time_utc"]).dt.date.to_numpy(),
+        }
+    )
     parts = []
     for month in range(1, max(CALIBRATION_MONTHS) + 1):
         in_month = design.months == month
+        month_rows, month_target = rows[in_month], design.target[in_month]
         if month in CALIBRATION_MONTHS:
             coefficients = scipy.linalg.lstsq(gram, moment, cond=1e-12, lapack_driver="gelsy")[0]
             parts.append(
                 pd.DataFrame(
-                    {
-                        "residual": design.target[in_month] - rows[in_month] @ coefficients,
-                        "month": month,
-                        "day_off": calendar["day_off"].to_numpy()[in_month],
-                        "block": calendar["block"].to_numpy()[in_month],
-                        "half_hour": calendar["half_hour"].to_numpy()[in_month],
-                        "date": calendar["time_utc"]
-                        .dt.tz_convert(MELBOURNE)
-                        .dt.date.to_numpy()[in_month],
-                    }
-                )
+                    {"residual": month_target - month_rows @ coefficients, "month": month}
+                ).join(calendar.loc[in_month].reset_index(drop=True))
             )
-        gram += rows[in_month].T @ rows[in_month]
-        moment += rows[in_month].T @ design.target[in_month]
+        gram += month_rows.T @ month_rows
+        moment += month_rows.T @ month_target
     return pd.concat(parts, ignore_index=True)
 
 
