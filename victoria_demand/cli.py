@@ -69,7 +69,9 @@ def _report_failures(result) -> None:
         if cause.cls_name == "DagsterAssetCheckFailedError":
             continue  # named on the run's line already
         if cause.cls_name in USER_ERRORS:
-            print(f"  {failure.step_key}: {cause.message.strip()}")
+            # the message alone: Dagster prefixes it with the exception's qualified class
+            message = cause.message.strip()
+            print(f"  {failure.step_key}: {message.partition(f'{cause.cls_name}: ')[2] or message}")
         else:
             print(f"  {failure.step_key}: {cause.to_string().rstrip()}")
 

@@ -88,6 +88,7 @@ def _assert_untouched(home: Path, before: dict, completed, expected: str, file_n
     reported = [line for line in completed.stdout.splitlines() if line.startswith("  raw_demand: ")]
     assert len(reported) == 1, completed.stdout
     assert file_name in reported[0] and expected in reported[0], reported[0]
+    assert "Error: " not in reported[0], reported[0]  # the cause, not the exception's class
     assert fingerprint(home) == before
 
 
