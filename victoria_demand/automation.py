@@ -1,7 +1,8 @@
 """By itself: the pipeline follows its source under the daemon (`make dev`, the stack).
 
-* ``demand_source_changes`` (a sensor) hashes the source every few seconds and records an
-  observation of ``demand_source_file`` when its sha256 changes;
+* ``demand_source_changes`` (a sensor) hashes the source every few seconds and, when its
+  sha256 changes, records an observation of ``demand_source_file``: a data version per year
+  (``source_observation.py``), so only the new or edited years are stale;
 * every asset carries :func:`when_missing_or_stale`, evaluated by the ``automation`` sensor
   (the UI's Automation page): missing partitions and partitions whose inputs' data versions
   or own code version changed are materialized, blocking checks respected;
@@ -19,8 +20,6 @@ import os
 import urllib.request
 
 from dagster import (
-    AssetKey,
-    AssetObservation,
     AssetSelection,
     AutomationCondition,
     AutomationConditionSensorDefinition,
@@ -33,12 +32,10 @@ from dagster import (
 )
 
 from victoria_demand.core.errors import DemandDataError
-from victoria_demand.core.source import SourceFile
 from victoria_demand.partitions import YearPartitions, recorded_source_years
 from victoria_demand.resources.demand_source import DemandSource
+from victoria_demand.source_observation import observed_versions, source_observations
 
-SOURCE_ASSET = AssetKey("demand_source_file")
-DATA_VERSION_TAG = "dagster/data_version"
 WEBSERVER_URL_VARIABLE = "VICTORIA_DEMAND_DAGSTER_URL"
 
 
@@ -98,7 +95,10 @@ automation_sensor = AutomationConditionSensorDefinition(
     name="demand_source_changes",
     minimum_interval_seconds=10,
     default_status=_default_status(),
-    description="Observes demand_source_file: a new sha256 of the source is a new data version.",
+    description=(
+        "Observes demand_source_file when the source's sha256 changes: a data version per "
+        "year (the hash of its rows), so only new or edited years are stale."
+    ),
 )
 def demand_source_changes(
     context: SensorEvaluationContext, demand_source: DemandSource
@@ -109,16 +109,12 @@ def demand_source_changes(
         return SkipReason(str(error))
     if source.sha256 == context.cursor:
         return SkipReason(f"{source.location}: unchanged (sha256 {source.sha256[:12]})")
-    return SensorResult(asset_events=[source_observation(source)], cursor=source.sha256)
-
-
-def source_observation(source: SourceFile) -> AssetObservation:
-    """An observation of demand_source_file whose data version is the file's sha256."""
-    return AssetObservation(
-        asset_key=SOURCE_ASSET,
-        tags={DATA_VERSION_TAG: source.sha256},
-        metadata={"source": source.location, "sha256": source.sha256},
-    )
+    try:
+        observations = source_observations(source, observed_versions(context.instance))
+    except DemandDataError as error:
+        # recorded as the cursor: the same broken file is not parsed again every tick
+        return SensorResult(skip_reason=str(error), cursor=source.sha256)
+    return SensorResult(asset_events=observations, cursor=source.sha256)
 
 
 def reload_workspace(webserver_url: str) -> None:

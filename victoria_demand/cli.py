@@ -105,16 +105,37 @@ class Pipeline:
             self.source_years = recorded
             self.defs = build_definitions(recorded)
 
-    def execute(self, label: str, selection, partition: str | None = None) -> RunOutcome:
+    def execute(
+        self,
+        label: str,
+        selection,
+        partition: str | None = None,
+        *,
+        partition_range: tuple[str, str] | None = None,
+    ) -> RunOutcome:
+        """One run of ``selection``: for ``partition``, or for every partition of
+        ``partition_range`` at once (what a single-run backfill launches)."""
         from dagster import AssetCheckSeverity
+        from dagster._core.storage.tags import (
+            ASSET_PARTITION_RANGE_END_TAG,
+            ASSET_PARTITION_RANGE_START_TAG,
+        )
 
         started = time.perf_counter()
+        range_tags = (
+            {
+                ASSET_PARTITION_RANGE_START_TAG: partition_range[0],
+                ASSET_PARTITION_RANGE_END_TAG: partition_range[1],
+            }
+            if partition_range
+            else {}
+        )
         result = self.defs.resolve_implicit_global_asset_job_def().execute_in_process(
             instance=self.instance,
             partition_key=partition,
             asset_selection=list(selection),
             run_config=QUIET_RUN_CONFIG,
-            tags={**self.tags, RUN_LABEL_TAG: label},
+            tags={**self.tags, **range_tags, RUN_LABEL_TAG: label},
             raise_on_error=False,
         )
         failed = [
@@ -131,36 +152,54 @@ class Pipeline:
         status = "ok" if outcome.success else "FAILED"
         detail = f" (failed checks: {', '.join(failed)})" if failed else ""
         names = ", ".join(key.to_user_string() for key in selection)
+        if partition_range:
+            first, last = partition_range
+            names += f" {first}" if first == last else f" {first}-{last}"
         print(f"{label:<15} {status} in {outcome.seconds:.1f} s: {names}{detail}", flush=True)
         _report_failures(result)
         return outcome
 
 
 def _observe_source(pipeline: Pipeline) -> None:
-    """Record the source's sha256 as the observed data version of demand_source_file, as
-    the daemon's sensor does; raw_demand is stale when it differs from the one ingested."""
+    """Observe the source as the daemon's sensor does, if it is not the file observed last:
+    a data version per year (the hash of its rows), and the years it holds."""
     from dagster import build_resources
 
-    from victoria_demand.automation import DATA_VERSION_TAG, source_observation
     from victoria_demand.resources import resources_for
+    from victoria_demand.source_observation import (
+        observed_sha256,
+        observed_versions,
+        source_observations,
+    )
 
     with build_resources(
         {"demand_source": resources_for(settings.environment(), settings.home())["demand_source"]}
     ) as resources:
         source = resources.demand_source.fetch()
-    latest = pipeline.instance.get_latest_data_version_record(
-        source_observation(source).asset_key, is_source=True
-    )
-    recorded = latest.asset_observation.tags.get(DATA_VERSION_TAG) if latest else None
-    if recorded != source.sha256:
-        pipeline.instance.report_runless_asset_event(source_observation(source))
+    if observed_sha256(pipeline.instance) == source.sha256 and pipeline.source_years.years:
+        return
+    for observation in source_observations(source, observed_versions(pipeline.instance)):
+        pipeline.instance.report_runless_asset_event(observation)
+    pipeline.reload_years()
+
+
+def _contiguous(years: list[int]) -> list[tuple[int, int]]:
+    """[2012, 2013, 2015] -> [(2012, 2013), (2015, 2015)]: a run covers one range."""
+    ranges: list[tuple[int, int]] = []
+    for year in years:
+        if ranges and ranges[-1][1] == year - 1:
+            ranges[-1] = (ranges[-1][0], year)
+        else:
+            ranges.append((year, year))
+    return ranges
 
 
 def ingest(pipeline: Pipeline, *, force: bool = False) -> list[RunOutcome]:
-    """Observe the source, and ingest it if it is not the one ingested already."""
+    """Observe the source; ingest the years whose rows changed (all of them with ``force``),
+    one run per range of consecutive years."""
     from victoria_demand.core.errors import DemandDataError
-    from victoria_demand.partitions import RAW_DEMAND
-    from victoria_demand.staleness import outdated
+    from victoria_demand.jobs import RAW_DEMAND
+    from victoria_demand.staleness import Staleness
 
     for run in recover_abandoned_runs(pipeline.instance):
         label = run.tags.get(RUN_LABEL_TAG) or run_label(
@@ -171,19 +210,26 @@ def ingest(pipeline: Pipeline, *, force: bool = False) -> list[RunOutcome]:
         _observe_source(pipeline)
     except DemandDataError as error:
         print(f"{'ingest':<15} FAILED: the source could not be read")
-        print(f"  raw_demand: {error}")
+        print(f"  demand_source_file: {error}")
         return [RunOutcome("ingest", False, 0.0)]
-    if force or outdated(pipeline.instance, pipeline.defs, [RAW_DEMAND]):
-        outcome = pipeline.execute("ingest", [RAW_DEMAND])
-        pipeline.reload_years()
-        return [outcome]
-    print(f"{'ingest':<15} up to date: the source is the one ingested", flush=True)
-    return []
+    staleness = Staleness(pipeline.instance, pipeline.defs)
+    changed = [
+        year
+        for year in pipeline.source_years.years
+        if force or staleness.outdated([RAW_DEMAND], str(year))
+    ]
+    if not changed:
+        print(f"{'ingest':<15} up to date: the source's years are the ones ingested", flush=True)
+        return []
+    return [
+        pipeline.execute("ingest", [RAW_DEMAND], partition_range=(str(first), str(last)))
+        for first, last in _contiguous(changed)
+    ]
 
 
 def run_everything(years: list[int] | None = None, *, force: bool = False) -> list[RunOutcome]:
     from victoria_demand.jobs import YEARLY_ASSETS
-    from victoria_demand.staleness import StaleStatus, failed_blocking_checks, outdated
+    from victoria_demand.staleness import Staleness, StaleStatus, failed_blocking_checks
 
     pipeline = Pipeline()
     outcomes = ingest(pipeline, force=force)
@@ -194,29 +240,37 @@ def run_everything(years: list[int] | None = None, *, force: bool = False) -> li
     if unknown:
         print(f"no such year {unknown}: the source holds {list(source_years.years)}")
         return [*outcomes, RunOutcome("years", False, 0.0)]
+    # one view of the instance for as long as nothing is materialized: a year's status
+    # builds on the years before it, and asking afresh for each year costs O(years) each
+    staleness = Staleness(pipeline.instance, pipeline.defs)
+
+    def pending_of(chain, partition: str) -> dict:
+        nonlocal staleness
+        if force:
+            return dict.fromkeys(chain, StaleStatus.STALE)
+        return staleness.outdated(chain, partition)
+
+    def execute(label: str, selection, partition: str) -> RunOutcome:
+        nonlocal staleness
+        outcome = pipeline.execute(label, selection, partition)
+        staleness = Staleness(pipeline.instance, pipeline.defs)
+        return outcome
+
     for year in years or source_years.years:
         partition = str(year)
         chain = YEARLY_ASSETS if year in source_years.december_years else YEARLY_ASSETS[:1]
-        pending = (
-            dict.fromkeys(chain, StaleStatus.STALE)
-            if force
-            else outdated(pipeline.instance, pipeline.defs, chain, partition)
-        )
+        pending = pending_of(chain, partition)
         if not pending:
             print(f"{partition:<15} up to date", flush=True)
             continue
         if chain[0] in pending:
             # the year is cleaned in a run of its own (it has a partition set of its own,
             # with the partial year); its rows decide whether anything downstream is stale
-            cleaned = pipeline.execute(run_label("clean", partition), chain[:1], partition)
+            cleaned = execute(run_label("clean", partition), chain[:1], partition)
             outcomes.append(cleaned)
             if not cleaned.success or len(chain) == 1:
                 continue
-            pending = (
-                dict.fromkeys(chain[1:], StaleStatus.STALE)
-                if force
-                else outdated(pipeline.instance, pipeline.defs, chain[1:], partition)
-            )
+            pending = pending_of(chain[1:], partition)
             if not pending:
                 print(f"{partition:<15} rows unchanged: model, champion, forecast up to date")
                 continue
@@ -228,7 +282,7 @@ def run_everything(years: list[int] | None = None, *, force: bool = False) -> li
             print(f"{label:<15} HELD BACK: failed checks {', '.join(failed)} (fix, or --force)")
             outcomes.append(RunOutcome(label, False, 0.0, failed))
             continue
-        outcomes.append(pipeline.execute(label, pending, partition))
+        outcomes.append(execute(label, pending, partition))
     note = source_years.partial_note()
     if note:
         print(note)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dagster import AssetKey, AssetSelection, Field, define_asset_job, multi_or_in_process_executor
 
 INGEST_JOB = "ingest"
+RAW_DEMAND = AssetKey("raw_demand")
 YEARLY_ASSETS = tuple(
     AssetKey(name)
     for name in ("clean_demand", "december_model", "champion_model", "december_forecast")
@@ -18,7 +19,10 @@ YEARLY_ASSETS = tuple(
 ingest_job = define_asset_job(
     INGEST_JOB,
     selection=AssetSelection.assets("raw_demand"),
-    description="Fetch and validate the CSV; record the years it holds.",
+    description=(
+        "Fetch and validate the CSV and store the chosen years' rows (launched over a range of "
+        "years, one run ingests them all)."
+    ),
 )
 
 # Every run executes its steps in its own process unless its config asks for `multiprocess`

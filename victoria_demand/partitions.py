@@ -1,9 +1,10 @@
 """The years, from the data: one partition per Melbourne calendar year present in the source.
 
-Ingesting the source (``raw_demand``) records its years in the asset's materialization
-metadata (``source_years``). Every process that loads the definitions (the code server, a
-run worker, the CLI) builds its partitions from the latest record in the Dagster instance,
-so the years follow the data with no code change. Two partition sets share one calendar:
+Observing the source (``demand_source_file``, by the CLI or the daemon's sensor) records the
+years it holds in the observation's metadata (``source_years``). Every process that loads
+the definitions (the code server, a run worker, the CLI) builds its partitions from the
+latest record in the Dagster instance, so the years follow the data with no code change.
+Two partition sets share one calendar:
 
 * ``clean``: every year present, the trailing partial year included;
 * ``december``: the years with a December, the ones a model is fit, decided and served for.
@@ -18,16 +19,21 @@ from dataclasses import dataclass
 
 from dagster import (
     AssetKey,
+    AssetObservation,
+    AssetRecordsFilter,
     BetaWarning,
+    DagsterEventType,
     DagsterInstance,
     TimeWindowPartitionMapping,
     TimeWindowPartitionsDefinition,
 )
+from dagster._core.event_api import EventLogRecord
 
 from victoria_demand.core.years import NO_YEARS, SourceYears
 
 SOURCE_YEARS_METADATA = "source_years"
-RAW_DEMAND = AssetKey("raw_demand")
+SOURCE_SHA256_METADATA = "sha256"
+SOURCE_FILE = AssetKey("demand_source_file")
 # Before any data is ingested there is no year; an empty window needs some start.
 EMPTY_START = 2000
 
@@ -60,12 +66,33 @@ def year_partitions(source_years: SourceYears) -> YearPartitions:
     )
 
 
+def latest_records_by_partition(
+    instance: DagsterInstance, asset_key: AssetKey, event_type: DagsterEventType
+) -> dict[str, EventLogRecord]:
+    """The latest materialization (or observation) of each partition of an asset, in two
+    queries however many years there are."""
+    latest = instance.get_latest_storage_id_by_partition(asset_key, event_type)
+    if not latest:
+        return {}
+    records_filter = AssetRecordsFilter(asset_key=asset_key, storage_ids=list(latest.values()))
+    fetch = (
+        instance.fetch_observations
+        if event_type == DagsterEventType.ASSET_OBSERVATION
+        else instance.fetch_materializations
+    )
+    records = fetch(records_filter, limit=len(latest)).records
+    return {record.partition_key: record for record in records if record.partition_key}
+
+
+def latest_source_observation(instance: DagsterInstance) -> AssetObservation | None:
+    records = instance.fetch_observations(SOURCE_FILE, limit=1).records
+    return records[0].asset_observation if records else None
+
+
 def recorded_source_years(instance: DagsterInstance) -> SourceYears:
-    """The years of the latest ingested source, or none before the first ingest."""
-    event = instance.get_latest_materialization_event(RAW_DEMAND)
-    if event is None or event.asset_materialization is None:
-        return NO_YEARS
-    recorded = event.asset_materialization.metadata.get(SOURCE_YEARS_METADATA)
+    """The years of the latest observed source, or none before the first observation."""
+    observation = latest_source_observation(instance)
+    recorded = observation.metadata.get(SOURCE_YEARS_METADATA) if observation else None
     if recorded is None:
         return NO_YEARS
     value = recorded.value

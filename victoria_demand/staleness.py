@@ -11,7 +11,7 @@ from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.loader import LoadingContext
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 
-__all__ = ["StaleStatus", "failed_blocking_checks", "outdated"]
+__all__ = ["StaleStatus", "Staleness", "failed_blocking_checks"]
 
 
 class _InstanceLoadingContext(LoadingContext):
@@ -30,18 +30,22 @@ class _InstanceLoadingContext(LoadingContext):
         return self._loaders
 
 
-def outdated(
-    instance: DagsterInstance,
-    defs: Definitions,
-    keys: Iterable[AssetKey],
-    partition_key: str | None = None,
-) -> dict[AssetKey, StaleStatus]:
-    """Those of ``keys`` (for ``partition_key``) that are missing or stale, in order."""
-    resolver = CachingStaleStatusResolver(
-        instance, defs.resolve_asset_graph(), _InstanceLoadingContext(instance)
-    )
-    statuses = {key: resolver.get_status(key, partition_key) for key in keys}
-    return {key: status for key, status in statuses.items() if status != StaleStatus.FRESH}
+class Staleness:
+    """Dagster's stale status of one state of the instance. Answers are cached (a year's
+    status builds on the previous year's, through the champion chain), so ask a new one
+    after anything is materialized."""
+
+    def __init__(self, instance: DagsterInstance, defs: Definitions) -> None:
+        self._resolver = CachingStaleStatusResolver(
+            instance, defs.resolve_asset_graph(), _InstanceLoadingContext(instance)
+        )
+
+    def outdated(
+        self, keys: Iterable[AssetKey], partition_key: str | None = None
+    ) -> dict[AssetKey, StaleStatus]:
+        """Those of ``keys`` (for ``partition_key``) that are missing or stale, in order."""
+        statuses = {key: self._resolver.get_status(key, partition_key) for key in keys}
+        return {key: status for key, status in statuses.items() if status != StaleStatus.FRESH}
 
 
 def failed_blocking_checks(

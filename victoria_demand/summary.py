@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from dagster import AssetKey, AssetRecordsFilter, DagsterInstance, build_resources
+from dagster import (
+    AssetKey,
+    DagsterEventType,
+    DagsterInstance,
+    build_resources,
+)
 
 from victoria_demand import settings
-from victoria_demand.partitions import recorded_source_years
+from victoria_demand.partitions import latest_records_by_partition, recorded_source_years
 from victoria_demand.resources import resources_for
 
 
-def _latest_metadata(instance: DagsterInstance, asset: str, year: int) -> dict:
-    records = instance.fetch_materializations(
-        AssetRecordsFilter(asset_key=AssetKey(asset), asset_partitions=[str(year)]), limit=1
-    ).records
-    if not records:
-        return {}
-    materialization = records[0].asset_materialization
-    return {key: value.value for key, value in materialization.metadata.items()}
+def _latest_metadata(instance: DagsterInstance, asset: str) -> dict[int, dict]:
+    """The metadata of each year's latest materialization of ``asset``."""
+    records = latest_records_by_partition(
+        instance, AssetKey(asset), DagsterEventType.ASSET_MATERIALIZATION
+    )
+    return {
+        int(year): {
+            key: value.value for key, value in record.asset_materialization.metadata.items()
+        }
+        for year, record in records.items()
+    }
 
 
 def print_summary(instance: DagsterInstance) -> int:
@@ -35,10 +43,14 @@ def print_summary(instance: DagsterInstance) -> int:
     print("-" * len(header))
     mapes, complete, models = [], True, {}
     source_years = recorded_source_years(instance)
+    latest = {
+        asset: _latest_metadata(instance, asset)
+        for asset in ("december_model", "champion_model", "december_forecast")
+    }
     for year in source_years.december_years:
-        model = models[year] = _latest_metadata(instance, "december_model", year)
-        champion = _latest_metadata(instance, "champion_model", year)
-        forecast = _latest_metadata(instance, "december_forecast", year)
+        model = models[year] = latest["december_model"].get(year, {})
+        champion = latest["champion_model"].get(year, {})
+        forecast = latest["december_forecast"].get(year, {})
         if not model:
             print(f"{year:<6}  (no December model)")
             complete = False

@@ -3,7 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dagster import AssetKey
+from dagster import AssetKey, BackfillPolicy
 
 from victoria_demand.code_location import build_definitions
 from victoria_demand.core.years import NO_YEARS, SourceYears
@@ -37,8 +37,11 @@ def test_the_asset_graph():
 
 def test_the_years_come_from_the_data():
     graph = build_definitions(WITH_PARTIAL_YEAR).resolve_asset_graph()
-    clean = graph.get(AssetKey("clean_demand")).partitions_def.get_partition_keys()
-    assert clean == ["2012", "2013", "2014", "2015"]  # the partial year is cleaned
+    for asset in ("demand_source_file", "raw_demand", "clean_demand"):
+        keys = graph.get(AssetKey(asset)).partitions_def.get_partition_keys()
+        assert keys == ["2012", "2013", "2014", "2015"], asset  # the partial year too
+    # the years that changed are ingested in one run, the file read once
+    assert graph.get(AssetKey("raw_demand")).backfill_policy == BackfillPolicy.single_run()
     for asset in ("december_model", "champion_model", "december_forecast"):
         keys = graph.get(AssetKey(asset)).partitions_def.get_partition_keys()
         assert keys == ["2012", "2013", "2014"], asset  # no December yet in 2015

@@ -147,8 +147,8 @@ def test_forcing_a_year_again_duplicates_nothing(first_run, original_csv):
 
 def test_appending_a_year_runs_that_year_alone(first_run, tmp_path, original_csv):
     """2012-2014 (a copy of the first run), then the same years from a file without Holiday
-    (AEMO's shape) plus 2015 and the first half of 2016: only 2015 is trained and decided;
-    2016 is reported."""
+    (AEMO's shape) plus 2015 and the first half of 2016: only 2015 and 2016 are ingested,
+    only 2015 is trained and decided; 2016 is reported."""
     from victoria_demand_tests.synthetic_source import extended_source
 
     home = copy_home(first_run[0], tmp_path / "home")
@@ -161,8 +161,11 @@ def test_appending_a_year_runs_that_year_alone(first_run, tmp_path, original_csv
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "2016: data ends 2016-06-30; no December yet" in completed.stdout
     assert "december 2015   ok" in completed.stdout and "clean 2016      ok" in completed.stdout
-    for year in YEARS:  # re-cleaned (the file changed), same rows: nothing downstream
-        assert f"{year}            rows unchanged" in completed.stdout
+    # the file changed, but not the older years' rows: not even ingested again
+    assert "ingest          ok" in completed.stdout
+    assert "raw_demand 2015-2016" in completed.stdout
+    for year in YEARS:
+        assert f"{year}            up to date" in completed.stdout
     after = {(v.version, v.tags["year"]) for v in client.search_model_versions(f"name='{MODEL}'")}
     assert before < after and {year for _, year in after - before} == {"2015"}
     assert [year for year, *_ in _forecast_rows(home)] == [2012, 2013, 2014, 2015]
@@ -224,8 +227,8 @@ def test_a_missing_source_reads_as_one_line(tmp_path):
     report = completed.stdout.split("\n\n")[0].splitlines()
     assert report == [
         "ingest          FAILED: the source could not be read",
-        f"  raw_demand: {tmp_path / 'nope.csv'}: no such file (set VICTORIA_DEMAND_SOURCE to "
-        "the CSV)",
+        f"  demand_source_file: {tmp_path / 'nope.csv'}: no such file "
+        "(set VICTORIA_DEMAND_SOURCE to the CSV)",
     ]
     assert "Traceback" not in completed.stdout + completed.stderr
 

@@ -1,65 +1,80 @@
-"""From the source CSV to clean yearly partitions."""
+"""From the source CSV to clean yearly partitions.
+
+The source is observed year by year: each Melbourne year's data version is the hash of its
+rows, so appending a year (or editing one) leaves every other year's input unchanged and
+nothing of theirs is recomputed. ``raw_demand`` stores each year's validated rows and is
+ingested in one run for every year that changed (a single-run backfill policy), since the
+whole file is read and judged at once anyway.
+"""
+
+from typing import Any
 
 import pandas as pd
 from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
+    BackfillPolicy,
     DataVersion,
+    DataVersionsByPartition,
     MetadataValue,
-    ObserveResult,
+    OpExecutionContext,
     Output,
     asset,
     observable_source_asset,
 )
 
 from victoria_demand.automation import when_missing_or_stale
-from victoria_demand.core.cleaning import clean_year, content_hash
-from victoria_demand.core.raw import read_raw_demand
+from victoria_demand.core.cleaning import clean_year, content_hash, year_rows
+from victoria_demand.core.errors import DemandDataError
+from victoria_demand.core.raw import read_source
 from victoria_demand.core.years import source_years
-from victoria_demand.partitions import SOURCE_YEARS_METADATA, YearPartitions
+from victoria_demand.partitions import YearPartitions
 from victoria_demand.resources.demand_source import DemandSource
+from victoria_demand.source_observation import source_observations
 
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 
 
 def _time_range(time_utc: pd.Series) -> str:
     return f"{time_utc.min().isoformat()} .. {time_utc.max().isoformat()}"
 
 
-@observable_source_asset(
-    name="demand_source_file",
-    group_name="ingest",
-    description=(
-        "The CSV at VICTORIA_DEMAND_SOURCE (path, http(s) or s3 URL), observed: its data "
-        "version is the file's sha256, so a new file makes raw_demand stale."
-    ),
-)
-def demand_source_file(demand_source: DemandSource) -> ObserveResult:
-    source = demand_source.fetch()
-    return ObserveResult(
-        data_version=DataVersion(source.sha256),
-        metadata={"source": MetadataValue.text(source.location)},
-    )
+def demand_source_file(
+    context: OpExecutionContext, demand_source: DemandSource
+) -> DataVersionsByPartition:
+    # logged here rather than returned: Dagster's own events for a DataVersionsByPartition
+    # carry no metadata, and the years must be recorded with the versions
+    for observation in source_observations(demand_source.fetch()):
+        context.log_event(observation)
+    return DataVersionsByPartition({})
 
 
-def raw_demand(context: AssetExecutionContext, demand_source: DemandSource) -> Output[pd.DataFrame]:
+def raw_demand(
+    context: AssetExecutionContext, demand_source: DemandSource
+) -> Output[Any]:  # a DataFrame, or one per year over a range
     source = demand_source.fetch()
-    raw = read_raw_demand(source.path, name=source.location)
-    years = source_years(raw["time_utc"])
-    partial = years.partial_note()
-    if partial:
-        context.log.info(partial)
+    raw = read_source(source)
+    held = source_years(raw["time_utc"]).years
+    rows = {}
+    for key in context.partition_keys:
+        if int(key) not in held:
+            raise DemandDataError(
+                source.location, f"holds no rows of {key} (it holds {list(held)})", column="Time"
+            )
+        rows[key] = year_rows(raw, int(key))
+        context.add_asset_metadata(
+            {
+                "rows": len(rows[key]),
+                "time_range_utc": _time_range(rows[key]["time_utc"]),
+                "sha256": source.sha256,
+                "source": MetadataValue.text(source.location),
+            },
+            partition_key=key,
+        )
     return Output(
-        raw,
+        # one value per partition when a run ingests several years at once
+        rows if len(rows) > 1 else rows[context.partition_key],
         data_version=DataVersion(source.sha256),
-        metadata={
-            "rows": len(raw),
-            "time_range_utc": _time_range(raw["time_utc"]),
-            "sha256": source.sha256,
-            "source": MetadataValue.text(source.location),
-            SOURCE_YEARS_METADATA: MetadataValue.json(years.as_dict()),
-            "partial_year": MetadataValue.text(partial or "none"),
-        },
     )
 
 
@@ -84,18 +99,30 @@ def clean_demand(
 
 def ingest_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
     return [
-        demand_source_file,
+        observable_source_asset(
+            name="demand_source_file",
+            group_name="ingest",
+            partitions_def=partitions.clean,
+            description=(
+                "The CSV at VICTORIA_DEMAND_SOURCE (path, http(s) or s3 URL), observed year by "
+                "year: each year's data version is the hash of its rows, so a new or edited "
+                "year makes that year of raw_demand stale, and no other."
+            ),
+        )(demand_source_file),
         asset(
             name="raw_demand",
-            deps=[demand_source_file],
+            deps=["demand_source_file"],
             group_name="ingest",
             kinds={"csv", "pandas"},
+            partitions_def=partitions.clean,
+            backfill_policy=BackfillPolicy.single_run(),
             code_version=CODE_VERSION,
             automation_condition=when_missing_or_stale(),
             description=(
-                "The half-hourly demand and temperature CSV, checksummed and schema-validated "
-                "as a whole: time_utc, demand_mw, temperature_c, holiday. Records the "
-                "Melbourne years it holds, which become the partitions."
+                "One Melbourne year of the half-hourly demand and temperature CSV: time_utc, "
+                "demand_mw, temperature_c, holiday. The whole file is checksummed and "
+                "validated, and the years that changed are ingested in one run; each year's "
+                "data version is the sha256 of the file it came from."
             ),
         )(raw_demand),
         asset(

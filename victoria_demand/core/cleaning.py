@@ -88,16 +88,31 @@ def clean_year(raw: pd.DataFrame, year: int, *, source: str) -> pd.DataFrame:
     ``raw`` is the output of :func:`victoria_demand.core.raw.parse_raw_demand` (index: the
     data row number in the source file).
     """
-    # the year's instants first, by its UTC bounds: the calendar of one year, not of the file
-    time_utc = raw["time_utc"]
-    in_year = ((time_utc >= month_start(year, 1)) & (time_utc < month_start(year, 13))).to_numpy()
-    if not in_year.any():
+    rows = year_rows(raw, year)
+    if rows.empty:
         raise DemandDataError(source, f"no rows fall in the Melbourne year {year}", column="Time")
-    rows = raw.loc[in_year]
     rows = rows.join(melbourne_calendar(rows["time_utc"]))
     check_series(rows, source=source)
     rows = rows.sort_values("time_utc", kind="stable")
     return rows.loc[:, list(CLEAN_COLUMNS)].reset_index(drop=True)
+
+
+def year_rows(raw: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of ``raw`` in Melbourne calendar year ``year``, in file order; found by the
+    year's UTC bounds, so only the year's rows get a calendar."""
+    time_utc = raw["time_utc"]
+    in_year = (time_utc >= month_start(year, 1)) & (time_utc < month_start(year, 13))
+    return raw.loc[in_year.to_numpy()]
+
+
+def year_versions(raw: pd.DataFrame, years: tuple[int, ...]) -> dict[int, str]:
+    """A version per year of a raw series: the hash of the year's rows in time order. A year
+    whose rows did not change keeps its version when rows are appended or edited elsewhere,
+    or the file is rewritten with other line endings or row order."""
+    return {
+        year: content_hash(year_rows(raw, year).sort_values("time_utc", kind="stable"))
+        for year in years
+    }
 
 
 def _local(instant: pd.Timestamp) -> str:

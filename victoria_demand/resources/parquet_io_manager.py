@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +55,29 @@ class _ObjectStoreIOManager(ConfigurableIOManager):
         return f"{stem}/{partition_key}.{extension}" if partition_key else f"{stem}.{extension}"
 
     def handle_output(self, context: OutputContext, obj: Any) -> None:
-        data, extension = _encode(obj)
-        partition = context.asset_partition_key if context.has_asset_partitions else None
-        uri = self._write(self._key(context.asset_key.path, partition, extension), data)
-        metadata = {"path": MetadataValue.path(uri), "stored_bytes": len(data)}
+        partitions = list(context.asset_partition_keys) if context.has_asset_partitions else []
+        if len(partitions) > 1:
+            # a run over a range of partitions returns one value per partition
+            if not isinstance(obj, Mapping) or set(obj) != set(partitions):
+                raise TypeError(
+                    f"{context.asset_key.to_user_string()}: a run over partitions {partitions} "
+                    "must return a mapping from each of those partition keys to its value"
+                )
+            values = dict(obj)
+        else:
+            values = {partitions[0] if partitions else None: obj}
+        stored = [self._store(context.asset_key.path, key, value) for key, value in values.items()]
+        metadata: dict[str, Any] = {"stored_bytes": sum(size for _, size in stored)}
+        if len(stored) == 1:
+            metadata["path"] = MetadataValue.path(stored[0][0])
         if isinstance(obj, pd.DataFrame):
             metadata["row_count"] = len(obj)
         context.add_output_metadata(metadata)
+
+    def _store(self, asset_path: list[str], partition: str | None, value: Any) -> tuple[str, int]:
+        """Where ``value`` was written, and its size in bytes."""
+        data, extension = _encode(value)
+        return self._write(self._key(asset_path, partition, extension), data), len(data)
 
     def load_input(self, context: InputContext) -> Any:
         asset_path = context.asset_key.path

@@ -1,7 +1,8 @@
 """By itself, under the daemon: `dagster dev` with automation on (as `make dev` starts it),
 the source replaced by a longer file, and nothing launched by the test. The sensor notices
-the new sha256, the automation ingests it, the code location reloads with the new year, and
-the new year is trained, decided and forecast; the older years keep their model versions."""
+the new sha256 and observes the new year, the code location reloads with it, and the
+automation ingests, trains, decides and forecasts that year alone: the older years' rows
+did not change, so they are not even ingested again and keep their model versions."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, DagsterInstance, RunsFilter
+from dagster import AssetKey, AssetRecordsFilter, DagsterInstance, RunsFilter
 from mlflow.tracking import MlflowClient
 
 from victoria_demand_tests.pipeline_runs import run_pipeline
@@ -28,6 +29,17 @@ TIMEOUT_S = 600
 def _versions(home: Path) -> set[tuple[str, str]]:
     client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
     return {(v.version, v.tags["year"]) for v in client.search_model_versions(f"name='{MODEL}'")}
+
+
+def _materialized_years(instance: DagsterInstance) -> list[tuple[str, str]]:
+    """Every materialization of the ingest assets, as (asset, year)."""
+    return sorted(
+        (asset, record.partition_key)
+        for asset in ("raw_demand", "clean_demand")
+        for record in instance.fetch_materializations(
+            AssetRecordsFilter(asset_key=AssetKey(asset)), limit=1000
+        ).records
+    )
 
 
 def _wait_for(instance: DagsterInstance, asset: str, partition: str) -> None:
@@ -47,6 +59,7 @@ def test_a_longer_source_flows_through_by_itself(tmp_path: Path, original_csv: P
     with dagster_dev(home, source, tmp_path, automation=True, **CEILING):
         instance = DagsterInstance.from_config(str(home / "dagster"))
         runs_before = {run.run_id for run in instance.get_runs()}
+        ingested_before = _materialized_years(instance)
         longer = tmp_path / "longer.csv"
         extended_source(original_csv, 2015).to_csv(longer, index=False)
         os.replace(longer, source)  # a new version of the source at the same path
@@ -57,12 +70,18 @@ def test_a_longer_source_flows_through_by_itself(tmp_path: Path, original_csv: P
             for run in instance.get_runs(filters=RunsFilter(statuses=None))
             if run.run_id not in runs_before
         ]
+        ingested_after = _materialized_years(instance)
     # every run since the replacement was the automation's, none a launch from here
     assert new_runs and all(
         run.tags.get("dagster/from_automation_condition") == "true"
         or "dagster/backfill" in run.tags
         for run in new_runs
     ), [run.tags for run in new_runs]
+    assert sorted(set(ingested_after) - set(ingested_before)) == [
+        ("clean_demand", "2015"),
+        ("raw_demand", "2015"),
+    ]
+    assert len(ingested_after) == len(ingested_before) + 2
     after = _versions(home)
     assert before < after and {year for _, year in after - before} == {"2015"}
     client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")

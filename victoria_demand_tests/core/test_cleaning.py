@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from victoria_demand.core.cleaning import clean_year
+from victoria_demand.core.cleaning import clean_year, year_rows, year_versions
 from victoria_demand.core.errors import DemandDataError
 from victoria_demand.core.years import expected_half_hours
 
@@ -67,3 +67,19 @@ def test_partial_december_is_an_error(raw_demand_frame):
 def test_year_without_rows(raw_demand_frame):
     with pytest.raises(DemandDataError, match="no rows fall in the Melbourne year 2015"):
         clean_year(raw_demand_frame, 2015, source="vic.csv")
+
+
+def test_a_years_version_follows_its_rows_alone(raw_demand_frame):
+    years = (2012, 2013, 2014)
+    before = year_versions(raw_demand_frame, years)
+    assert len(set(before.values())) == 3
+    # the order of the file's lines is not content
+    assert year_versions(raw_demand_frame.sample(frac=1, random_state=0), years) == before
+    edited = raw_demand_frame.copy()
+    edited.loc[year_rows(edited, 2013).index[100], "demand_mw"] += 1.0
+    after = year_versions(edited, years)
+    assert after[2013] != before[2013]
+    assert (after[2012], after[2014]) == (before[2012], before[2014])
+    # a file that ends a year earlier: the years it still holds keep their versions
+    shorter = raw_demand_frame.drop(year_rows(raw_demand_frame, 2014).index)
+    assert year_versions(shorter, (2012, 2013)) == {2012: before[2012], 2013: before[2013]}

@@ -1,7 +1,7 @@
-"""A corpus of broken sources, generated from the real file: each fails at raw_demand with
-a message that names the file (and the column and line where there is one), and leaves
-every stored asset, the registry, the champion alias and the forecasts exactly as the last
-good run left them."""
+"""A corpus of broken sources, generated from the real file: each is refused when the source
+is observed, before any asset runs, with a message that names the file (and the column and
+line where there is one), and leaves every stored asset, the registry, the champion alias
+and the forecasts exactly as the last good run left them."""
 
 from __future__ import annotations
 
@@ -85,7 +85,9 @@ def _assert_untouched(home: Path, before: dict, completed, expected: str, file_n
     output = completed.stdout + completed.stderr
     assert completed.returncode == 1, output
     assert "ingest          FAILED" in completed.stdout
-    reported = [line for line in completed.stdout.splitlines() if line.startswith("  raw_demand: ")]
+    reported = [
+        line for line in completed.stdout.splitlines() if line.startswith("  demand_source_file: ")
+    ]
     assert len(reported) == 1, completed.stdout
     assert file_name in reported[0] and expected in reported[0], reported[0]
     assert "Error: " not in reported[0], reported[0]  # the cause, not the exception's class

@@ -54,20 +54,30 @@ def test_backfill_runs_every_year_and_succeeds(backfill):
     _, status, runs = backfill
     assert status in {"COMPLETED", "COMPLETED_SUCCESS"}, runs
     assert runs and all(run["status"] == "SUCCESS" for run in runs), runs
-    # Every run works on one year (or on the unpartitioned raw CSV). Dagster splits a year
-    # into several runs where the champion chain makes a step wait for the previous year.
+    # Every run works on one year, but raw_demand's: every year at once (its single-run
+    # backfill policy: the file is read once). Dagster splits a year into several runs where
+    # the champion chain makes a step wait for the previous year.
     per_run = [
         [tag["value"] for tag in run["tags"] if tag["key"] == "dagster/partition"] for run in runs
     ]
     assert all(len(partitions) <= 1 for partitions in per_run), per_run
     assert sorted({p for partitions in per_run for p in partitions}) == PARTITIONS
-    assert sum(1 for partitions in per_run if not partitions) == 1  # raw_demand, once
+    ranges = [run for run, partitions in zip(runs, per_run, strict=True) if not partitions]
+    assert len(ranges) == 1  # raw_demand, once
+    tags = {tag["key"]: tag["value"] for tag in ranges[0]["tags"]}
+    assert (
+        tags["dagster/asset_partition_range_start"],
+        tags["dagster/asset_partition_range_end"],
+    ) == (
+        PARTITIONS[0],
+        PARTITIONS[-1],
+    )
 
 
 def test_dagster_storage_is_postgres_with_every_check(stack, backfill):
     instance = _instance(stack)
     assert type(instance.run_storage).__name__ == "PostgresRunStorage"
-    for asset in PARTITIONED_ASSETS:
+    for asset in ALL_ASSETS:
         assert instance.get_materialized_partitions(AssetKey(asset)) == set(PARTITIONS)
     assert all_checks_passed(instance, set(PARTITIONS)) == {}
     backfill_id, _, _ = backfill
@@ -103,8 +113,10 @@ def test_the_mlflow_server_wants_a_user_and_password(stack, backfill):
 def test_parquet_objects_in_the_bucket(stack, backfill):
     s3 = stack.s3_client()
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, MaxKeys=1000)["Contents"]}
-    expected = {"victoria-demand/raw_demand.parquet"} | {
-        f"victoria-demand/clean_demand/{year}.parquet" for year in PARTITIONS
+    expected = {
+        f"victoria-demand/{asset}/{year}.parquet"
+        for asset in ("raw_demand", "clean_demand")
+        for year in PARTITIONS
     }
     assert expected <= keys
     assert any(

@@ -208,7 +208,7 @@ def test_backfill_one_year(dagster_ui, page, workdir):
     before = materializations(home)
     page.goto(f"{url}/asset-groups")
     dismiss_popups(page)
-    # every yearly asset: the graph filtered to all but the (unpartitioned) raw CSV
+    # a year's assets from its clean rows on: the graph filtered to all but the raw CSV
     page.locator(".CodeMirror").first.click()
     page.keyboard.type("not key:raw_demand")
     page.keyboard.press("Enter")
