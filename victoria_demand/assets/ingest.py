@@ -30,7 +30,7 @@ from victoria_demand.core.raw import read_source
 from victoria_demand.core.years import source_years
 from victoria_demand.partitions import YearPartitions
 from victoria_demand.resources.demand_source import DemandSource
-from victoria_demand.source_observation import source_observations
+from victoria_demand.source_observation import observed_versions, source_observations
 
 CODE_VERSION = "2"
 
@@ -44,7 +44,8 @@ def demand_source_file(
 ) -> DataVersionsByPartition:
     # logged here rather than returned: Dagster's own events for a DataVersionsByPartition
     # carry no metadata, and the years must be recorded with the versions
-    for observation in source_observations(demand_source.fetch()):
+    observed = observed_versions(context.instance)
+    for observation in source_observations(demand_source.fetch(), observed):
         context.log_event(observation)
     return DataVersionsByPartition({})
 
