@@ -46,7 +46,7 @@ serve: $(INSTALLED)
 
 ## test: the test suite (unit and integration)
 test: $(INSTALLED)
-	$(PY) -m pytest -q --durations=15
+	$(PY) -m pytest -q --numprocesses auto --dist worksteal --durations=15
 
 ## test-stack: the production topology as local processes (needs PostgreSQL installed)
 test-stack: $(INSTALLED)

@@ -3,7 +3,9 @@ the repository) and small CSVs made from it."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -61,11 +63,28 @@ def december_models(raw_demand_frame):
 
 @pytest.fixture(scope="session")
 def first_run(tmp_path_factory, original_csv):
-    """Every year of the original file through `run` on a fresh home: (home, completed)."""
+    """Every year of the original file through `run` on a fresh home: (home, completed).
+
+    Tests read this home or work on a copy of it (`state.copy_home`), never change it: so
+    the pytest-xdist workers share one, made by whichever worker asks first while the
+    others wait for it (it is the suite's longest step)."""
+    from filelock import FileLock
+
     from victoria_demand_tests.pipeline_runs import run_pipeline
 
-    home = tmp_path_factory.mktemp("home")
-    completed = run_pipeline(home, original_csv)
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the session's folder, above each worker's own
+    home, outcome = shared / "first_run_home", shared / "first_run.json"
+    with FileLock(shared / "first_run.lock"):
+        if not outcome.is_file():
+            completed = run_pipeline(home, original_csv)
+            outcome.write_text(
+                json.dumps(
+                    [completed.args, completed.returncode, completed.stdout, completed.stderr]
+                )
+            )
+    completed = subprocess.CompletedProcess(*json.loads(outcome.read_text()))
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return home, completed
 

@@ -104,8 +104,8 @@ def test_forecasts_are_in_the_database(first_run):
     ]
 
 
-def test_a_rerun_with_nothing_changed_does_nothing(first_run, original_csv):
-    home, _ = first_run
+def test_a_rerun_with_nothing_changed_does_nothing(first_run, tmp_path, original_csv):
+    home = copy_home(first_run[0], tmp_path / "home")
     client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
     versions_before = len(client.search_model_versions(f"name='{MODEL}'"))
     alias_before = client.get_model_version_by_alias(MODEL, "champion").version
@@ -127,8 +127,8 @@ def test_a_rerun_with_nothing_changed_does_nothing(first_run, original_csv):
     assert writers == writers_before  # no forecast row rewritten
 
 
-def test_forcing_a_year_again_duplicates_nothing(first_run, original_csv):
-    home, _ = first_run
+def test_forcing_a_year_again_duplicates_nothing(first_run, tmp_path, original_csv):
+    home = copy_home(first_run[0], tmp_path / "home")
     client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
     alias_before = client.get_model_version_by_alias(MODEL, "champion").version
     completed = run_pipeline_in_process(home, original_csv, "--year", "2013", "--force")
