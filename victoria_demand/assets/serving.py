@@ -15,11 +15,12 @@ from victoria_demand.automation import when_missing_or_stale
 from victoria_demand.core.champion import ChampionDecision, Contender, decide_champion
 from victoria_demand.core.forecast_store import FORECAST_TABLE, forecast_rows
 from victoria_demand.core.metrics import band_errors, forecast_errors
-from victoria_demand.core.training import december_forecast as forecast_december
 from victoria_demand.partitions import YearPartitions, previous_year
 from victoria_demand.resources.forecast_database import ForecastDatabase
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
+# The steps import the training module (and scikit-learn with it) when they run, not when
+# the definitions load.
 CHAMPION_POOL = "champion_promotion"
 CODE_VERSION = "2"  # 2: the forecasts see late November and carry the 80% band
 
@@ -31,6 +32,8 @@ def champion_model(
     clean_demand: pd.DataFrame,
     mlflow: MlflowRegistry,
 ) -> Output[dict]:
+    from victoria_demand.core.training import december_forecast as forecast_december
+
     year = int(context.partition_key)
     challenger = Contender(
         version=december_model["version"],
@@ -77,6 +80,8 @@ def december_forecast(
     mlflow: MlflowRegistry,
     forecast_database: ForecastDatabase,
 ) -> MaterializeResult:
+    from victoria_demand.core.training import december_forecast as forecast_december
+
     year = int(context.partition_key)
     winner = ChampionDecision.from_dict(champion_model).winner
     forecast = forecast_december(mlflow.load_version(winner.version), clean_demand)

@@ -4,8 +4,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, AssetsDefinition, MetadataValue, Output, asset
 
 from victoria_demand.automation import when_missing_or_stale
-from victoria_demand.core.features import FEATURE_SET
-from victoria_demand.core.training import fit_december_model, serving_example
+from victoria_demand.core.feature_set import FEATURE_SET
 from victoria_demand.partitions import YearPartitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
@@ -13,14 +12,15 @@ from victoria_demand.resources.mlflow_registry import MlflowRegistry
 def december_model(
     context: AssetExecutionContext, clean_demand: pd.DataFrame, mlflow: MlflowRegistry
 ) -> Output[dict]:
-    # matplotlib is loaded by the one step that draws, not by every process that loads the
-    # definitions (the daemon, the webserver, every run)
+    # scikit-learn and matplotlib are loaded by the step that trains and draws, not by every
+    # process that loads the definitions (the daemon, the webserver, every run, the CLI)
     from victoria_demand.core.plots import (
         forecast_figure,
         markdown_image,
         png_bytes,
         temperature_response_figure,
     )
+    from victoria_demand.core.training import fit_december_model, serving_example
 
     year = int(context.partition_key)
     model = fit_december_model(clean_demand)

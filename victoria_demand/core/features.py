@@ -1,8 +1,9 @@
 """The declared feature set: small transformers that turn the raw inputs into regressors.
 
 Every model version uses the same inputs (``MODEL_INPUTS``) and the same derived features,
-declared once in :data:`FEATURE_SET` and versioned. The transformers live inside the logged
-scikit-learn Pipeline, so a model loaded from the registry predicts from raw columns.
+declared once in ``FEATURE_SET`` (:mod:`victoria_demand.core.feature_set`) and versioned.
+The transformers live inside the logged scikit-learn Pipeline, so a model loaded from the
+registry predicts from raw columns.
 
 Why these features (a month-ahead forecast may not use December demand, so no demand lags):
 
@@ -19,8 +20,6 @@ Why these features (a month-ahead forecast may not use December demand, so no de
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -32,49 +31,11 @@ from victoria_demand.core.calendar import (
     solar_elevation_degrees,
 )
 
-MODEL_INPUTS = ("time_utc", "temperature_c", "holiday")
+# FeatureSet is also found here by the models logged before it moved to feature_set.py:
+# their skops files name it victoria_demand.core.features.FeatureSet
+from victoria_demand.core.feature_set import FEATURE_SET, SATURDAY, FeatureSet
 
 BLOCKS_PER_DAY = 6  # four-hour blocks of the day
-SATURDAY, SUNDAY, MONDAY, FRIDAY = 5, 6, 0, 4
-
-
-@dataclass(frozen=True)
-class FeatureSet:
-    """Everything that defines the regressors; logged with every model version."""
-
-    version: str
-    inputs: tuple[str, ...]
-    heating_knots_c: tuple[float, ...]
-    cooling_knots_c: tuple[float, ...]
-    cooling_knots_24h_c: tuple[float, ...]
-    heating_knots_24h_c: tuple[float, ...]
-    heat_build_up_3h_knot_c: float
-    heat_build_up_24h_max_knot_c: float
-    temperature_windows: tuple[str, ...]
-    twilight_depth_degrees: float
-    summer_break: tuple[tuple[int, int], tuple[int, int]]
-    own_shape_days: tuple[int, ...]
-
-    def describe(self) -> dict:
-        return asdict(self)
-
-
-FEATURE_SET = FeatureSet(
-    version="3",
-    inputs=MODEL_INPUTS,
-    heating_knots_c=(16.0, 12.0, 8.0),
-    cooling_knots_c=(18.0, 22.0, 26.0, 30.0, 34.0),
-    cooling_knots_24h_c=(18.0, 22.0, 26.0),
-    heating_knots_24h_c=(14.0, 10.0),
-    heat_build_up_3h_knot_c=24.0,
-    heat_build_up_24h_max_knot_c=25.0,
-    temperature_windows=("3h", "24h", "48h"),
-    # civil twilight: lights come on as the sun sinks through the first six degrees
-    twilight_depth_degrees=6.0,
-    # (month, day) to (month, day), wrapping over New Year
-    summer_break=((12, 24), (1, 6)),
-    own_shape_days=(MONDAY, FRIDAY, SATURDAY, SUNDAY),
-)
 
 
 class _ColumnAdder(TransformerMixin, BaseEstimator):

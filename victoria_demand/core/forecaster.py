@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from victoria_demand.core.calendar import as_utc
-from victoria_demand.core.features import MODEL_INPUTS
+from victoria_demand.core.feature_set import MODEL_INPUTS
 from victoria_demand.core.intervals import ResidualQuantiles
 
 if TYPE_CHECKING:

@@ -28,6 +28,12 @@ BLOCKS_PER_DAY = 6
 DAY_TYPES = ("workday", "day_off")
 PEAK_SIMULATIONS = 2000
 RANDOM_STATE = 0
+# Months forecast one at a time from the months before them, at December's month-ahead
+# horizon. The band: March-November (80% bands held 79-87% of 2012-2014's Decembers;
+# September-November alone, 66-74%). The peak draws whole days from September-November only: models
+# fit on a few months blow up on some winter days, which quantiles shrug off and maxima do not.
+CALIBRATION_MONTHS = (3, 4, 5, 6, 7, 8, 9, 10, 11)
+PEAK_CALIBRATION_MONTHS = (9, 10, 11)
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
 SKOPS_TRUSTED_TYPES = [
+    "victoria_demand.core.feature_set.FeatureSet",
     "victoria_demand.core.features.Daylight",
     "victoria_demand.core.features.DemandRegressors",
+    # where versions logged before the feature set had a module of its own name it
     "victoria_demand.core.features.FeatureSet",
     "victoria_demand.core.features.MelbourneCalendarFeatures",
     "victoria_demand.core.features.TemperatureHistory",

@@ -11,17 +11,17 @@ from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import Pipeline
 
 from victoria_demand.core.calendar import HALF_HOURS_PER_DAY, to_melbourne
+from victoria_demand.core.feature_set import FEATURE_SET, MODEL_INPUTS, FeatureSet
 from victoria_demand.core.features import (
-    FEATURE_SET,
-    MODEL_INPUTS,
     Daylight,
     DemandRegressors,
-    FeatureSet,
     MelbourneCalendarFeatures,
     TemperatureHistory,
 )
 from victoria_demand.core.forecaster import CONTEXT, HISTORY_HALF_HOURS, DemandForecaster
 from victoria_demand.core.intervals import (
+    CALIBRATION_MONTHS,
+    PEAK_CALIBRATION_MONTHS,
     PeakForecast,
     peak_forecast,
     residual_days,
@@ -32,12 +32,6 @@ from victoria_demand.core.metrics import BandErrors, ForecastErrors, band_errors
 TARGET = "demand_mw"
 DECEMBER = 12
 SEASONAL_NAIVE_PERIOD = 7 * 48  # one week of half-hours
-# Months forecast one at a time from the months before them, at December's month-ahead
-# horizon. The band: March-November (80% bands held 79-87% of 2012-2014's Decembers;
-# September-November alone, 66-74%). The peak draws whole days from September-November only: models
-# fit on a few months blow up on some winter days, which quantiles shrug off and maxima do not.
-CALIBRATION_MONTHS = (3, 4, 5, 6, 7, 8, 9, 10, 11)
-PEAK_CALIBRATION_MONTHS = (9, 10, 11)
 
 
 @dataclass(frozen=True)

@@ -23,14 +23,15 @@ from mlflow.tracking import MlflowClient
 from pydantic import PrivateAttr
 
 from victoria_demand.core.champion import ChampionDecision, current_champion
-from victoria_demand.core.features import FEATURE_SET, FeatureSet
+from victoria_demand.core.feature_set import FEATURE_SET, FeatureSet
+from victoria_demand.core.intervals import CALIBRATION_MONTHS
 from victoria_demand.core.model_format import OutdatedModelError, model_requirements
 from victoria_demand.core.retry import call_with_retries
-from victoria_demand.core.training import CALIBRATION_MONTHS, DecemberModel
 from victoria_demand.serving import pyfunc_model
 
 if TYPE_CHECKING:
     from victoria_demand.core.forecaster import DemandForecaster
+    from victoria_demand.core.training import DecemberModel
 
 DECISION_TAG_PREFIX = "champion_decision."
 # where a logged model's files land: MLflow copies pyfunc artifacts to artifacts/<file name>

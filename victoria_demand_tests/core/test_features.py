@@ -4,12 +4,8 @@ import pytest
 
 from victoria_demand.core.calendar import solar_elevation_degrees
 from victoria_demand.core.cleaning import clean_year
-from victoria_demand.core.features import (
-    FEATURE_SET,
-    MODEL_INPUTS,
-    MelbourneCalendarFeatures,
-    TemperatureHistory,
-)
+from victoria_demand.core.feature_set import FEATURE_SET, MODEL_INPUTS
+from victoria_demand.core.features import MelbourneCalendarFeatures, TemperatureHistory
 from victoria_demand.core.training import build_pipeline, model_inputs
 
 

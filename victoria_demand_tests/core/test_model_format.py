@@ -1,3 +1,6 @@
+import io
+import zipfile
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,6 +31,32 @@ def test_our_model_round_trips(tmp_path, raw_demand_frame, december_models):
     skops.io.dump(model.pipeline, path)
     loaded = load_skops_model(path, "test model")
     inputs = model_inputs(clean.tail(48))
+    np.testing.assert_allclose(loaded.predict(inputs), model.pipeline.predict(inputs))
+
+
+def test_a_model_that_names_the_feature_set_by_its_former_module_loads(
+    tmp_path, raw_demand_frame, december_models
+):
+    """Versions registered before the feature set had a module of its own name it
+    victoria_demand.core.features.FeatureSet; they keep loading, with the same answers."""
+    model = december_models[2014]
+    current = '"__module__": "victoria_demand.core.feature_set"'
+    path = tmp_path / "model.skops"
+    with (
+        zipfile.ZipFile(io.BytesIO(skops.io.dumps(model.pipeline))) as logged,
+        zipfile.ZipFile(path, "w") as archive,
+    ):
+        for member in logged.namelist():
+            content = logged.read(member)
+            if member == "schema.json":
+                assert current.encode() in content
+                content = content.replace(
+                    current.encode(), b'"__module__": "victoria_demand.core.features"'
+                )
+            archive.writestr(member, content)
+    assert "victoria_demand.core.features.FeatureSet" in skops.io.get_untrusted_types(file=path)
+    loaded = load_skops_model(path, "model of an earlier release")
+    inputs = model_inputs(clean_year(raw_demand_frame, 2014, source="vic.csv").tail(48))
     np.testing.assert_allclose(loaded.predict(inputs), model.pipeline.predict(inputs))
 
 
