@@ -19,8 +19,6 @@ from victoria_demand.partitions import YearPartitions, previous_year
 from victoria_demand.resources.forecast_database import ForecastDatabase
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
-# The steps import the training module (and scikit-learn with it) when they run, not when
-# the definitions load.
 CHAMPION_POOL = "champion_promotion"
 CODE_VERSION = "2"  # 2: the forecasts see late November and carry the 80% band
 
@@ -32,6 +30,8 @@ def champion_model(
     clean_demand: pd.DataFrame,
     mlflow: MlflowRegistry,
 ) -> Output[dict]:
+    # the training module (and scikit-learn with it) is imported when a step runs, not by
+    # every process that loads the definitions
     from victoria_demand.core.training import december_forecast as forecast_december
 
     year = int(context.partition_key)

@@ -1,4 +1,4 @@
-"""The declared feature set: small transformers that turn the raw inputs into regressors.
+"""The feature set's transformers: small steps that turn the raw inputs into regressors.
 
 Every model version uses the same inputs (``MODEL_INPUTS``) and the same derived features,
 declared once in ``FEATURE_SET`` (:mod:`victoria_demand.core.feature_set`) and versioned.
