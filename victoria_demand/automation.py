@@ -47,7 +47,7 @@ def _default_status() -> DefaultSensorStatus:
     return DefaultSensorStatus.RUNNING if automation_enabled() else DefaultSensorStatus.STOPPED
 
 
-def when_missing_or_stale(self_dependency: str | None = None) -> AutomationCondition:
+def when_missing_or_stale() -> AutomationCondition:
     """Materialize a partition that is newly missing, or whose inputs now have other data
     versions (not merely new materializations: a re-cleaned year with the same rows changes
     nothing downstream), or whose code version changed; once, until it is handled.
@@ -55,15 +55,7 @@ def when_missing_or_stale(self_dependency: str | None = None) -> AutomationCondi
     Missing partitions may be requested together with their missing parents (one run for a
     new year); a changed input is acted on only after it landed, so nothing is retrained for
     a dependency that turned out unchanged.
-
-    ``self_dependency`` names the asset itself where it reads its own previous partition:
-    Dagster judges the blocking checks of the first partition's nonexistent predecessor as
-    not passed, which would hold the first year (and every year after it) back for ever;
-    the asset's own checks are not blocking, so they are left out of that condition.
     """
-    checks_passed = AutomationCondition.all_deps_blocking_checks_passed()
-    if self_dependency:
-        checks_passed = checks_passed.ignore(AssetSelection.assets(self_dependency))
     changed_input = AutomationCondition.any_deps_match(
         AutomationCondition.data_version_changed()
         & ~AutomationCondition.executed_with_root_target()
@@ -79,7 +71,7 @@ def when_missing_or_stale(self_dependency: str | None = None) -> AutomationCondi
         & ~AutomationCondition.any_deps_missing()
         & ~AutomationCondition.any_deps_in_progress()
         & ~AutomationCondition.in_progress()
-        & checks_passed
+        & AutomationCondition.all_deps_blocking_checks_passed()
     ).with_label("missing or stale")
 
 

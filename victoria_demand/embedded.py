@@ -25,6 +25,10 @@ concurrency:
     default_limit: 1
   runs:
     max_concurrent_runs: 3
+run_queue:
+  # The daemon looks at the queue every second, not every five: each wave of a backfill
+  # (and each run launched from the UI) starts sooner.
+  dequeue_interval_seconds: 1
 run_monitoring:
   # With the daemon (`make dev`): hand back the pool slots a run still held when it
   # ended, such as one terminated from the UI after its process died.

@@ -108,10 +108,15 @@ def current_source_years() -> SourceYears:
     return recorded_source_years(DagsterInstance.get())
 
 
-# The previous year of the same asset: how the champion chain gets its order from Dagster.
-# The first year has no previous year, hence allow_nonexistent_upstream_partitions (beta).
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", BetaWarning)
-    previous_year = TimeWindowPartitionMapping(
-        start_offset=-1, end_offset=-1, allow_nonexistent_upstream_partitions=True
-    )
+def years_up_to(partitions: YearPartitions) -> TimeWindowPartitionMapping:
+    """For a year's partition, every year from the first through that year: what the
+    champion after the year is decided from. A window as wide as the data, so every year
+    reaches back to the first; the years before the first do not exist and are left out
+    (allow_nonexistent_upstream_partitions, beta)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BetaWarning)
+        return TimeWindowPartitionMapping(
+            start_offset=-max(len(partitions.source_years.years) - 1, 0),
+            end_offset=0,
+            allow_nonexistent_upstream_partitions=True,
+        )

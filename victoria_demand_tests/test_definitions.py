@@ -3,11 +3,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dagster import AssetKey, BackfillPolicy
+from dagster import AssetKey
 
 from victoria_demand.code_location import build_definitions
 from victoria_demand.core.years import NO_YEARS, SourceYears
-from victoria_demand.partitions import current_source_years
+from victoria_demand.partitions import current_source_years, year_partitions, years_up_to
 from victoria_demand.settings import PROJECT_ROOT
 
 WITH_PARTIAL_YEAR = SourceYears(complete=(2012, 2013, 2014), partial=2015, partial_through_month=7)
@@ -24,7 +24,7 @@ def test_the_asset_graph():
         "raw_demand": {"demand_source_file"},
         "clean_demand": {"raw_demand"},
         "december_model": {"clean_demand"},
-        "champion_model": {"december_model", "clean_demand", "champion_model"},
+        "champion_model": {"december_model", "clean_demand"},  # no year waits for another
         "december_forecast": {"champion_model", "clean_demand"},
     }
     for key in graph.get_all_asset_keys():
@@ -40,8 +40,9 @@ def test_the_years_come_from_the_data():
     for asset in ("demand_source_file", "raw_demand", "clean_demand"):
         keys = graph.get(AssetKey(asset)).partitions_def.get_partition_keys()
         assert keys == ["2012", "2013", "2014", "2015"], asset  # the partial year too
-    # the years that changed are ingested in one run, the file read once
-    assert graph.get(AssetKey("raw_demand")).backfill_policy == BackfillPolicy.single_run()
+    # one backfill policy for all: a backfill runs each year's assets together (a policy
+    # of its own would put an asset in a run, and a daemon tick, of its own)
+    assert {graph.get(key).backfill_policy for key in graph.materializable_asset_keys} == {None}
     for asset in ("december_model", "champion_model", "december_forecast"):
         keys = graph.get(AssetKey(asset)).partitions_def.get_partition_keys()
         assert keys == ["2012", "2013", "2014"], asset  # no December yet in 2015
@@ -50,6 +51,23 @@ def test_the_years_come_from_the_data():
     assert keys.get_partition_keys() == [str(year) for year in range(1995, 2025)]
     empty = build_definitions(NO_YEARS).resolve_asset_graph()
     assert empty.get(AssetKey("clean_demand")).partitions_def.get_partition_keys() == []
+
+
+def test_the_champion_after_a_year_reads_every_year_up_to_it():
+    partitions = year_partitions(WITH_PARTIAL_YEAR)
+    through_year = years_up_to(partitions)
+
+    def upstream(year: str, upstream_years) -> list[str]:
+        mapped = through_year.get_upstream_mapped_partitions_result_for_partitions(
+            partitions.december.subset_with_partition_keys([year]),
+            partitions.december,
+            upstream_years,
+        )
+        return sorted(mapped.partitions_subset.get_partition_keys())
+
+    assert upstream("2012", partitions.december) == ["2012"]
+    assert upstream("2013", partitions.december) == ["2012", "2013"]
+    assert upstream("2014", partitions.clean) == ["2012", "2013", "2014"]  # never 2015
 
 
 def test_sensors_and_jobs_resolve():

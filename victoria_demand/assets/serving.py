@@ -1,5 +1,8 @@
 """Champion selection and the December forecasts served from a database."""
 
+from collections.abc import Mapping
+from functools import cache
+
 import pandas as pd
 from dagster import (
     AssetExecutionContext,
@@ -12,10 +15,10 @@ from dagster import (
 )
 
 from victoria_demand.automation import when_missing_or_stale
-from victoria_demand.core.champion import ChampionDecision, Contender, decide_champion
+from victoria_demand.core.champion import ChampionDecision, Contender, replay_champions
 from victoria_demand.core.forecast_store import FORECAST_TABLE, forecast_rows
 from victoria_demand.core.metrics import band_errors, forecast_errors
-from victoria_demand.partitions import YearPartitions, previous_year
+from victoria_demand.partitions import YearPartitions, years_up_to
 from victoria_demand.resources.forecast_database import ForecastDatabase
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
@@ -25,9 +28,8 @@ CODE_VERSION = "2"  # 2: the forecasts see late November and carry the 80% band
 
 def champion_model(
     context: AssetExecutionContext,
-    december_model: dict,
-    previous_champion: dict | None,
-    clean_demand: pd.DataFrame,
+    december_models: Mapping[str, dict],
+    clean_years: Mapping[str, pd.DataFrame],
     mlflow: MlflowRegistry,
 ) -> Output[dict]:
     # the training module (and scikit-learn with it) is imported when a step runs, not by
@@ -35,23 +37,24 @@ def champion_model(
     from victoria_demand.core.training import december_forecast as forecast_december
 
     year = int(context.partition_key)
-    challenger = Contender(
-        version=december_model["version"],
-        trained_for_year=year,
-        december_rmse=december_model["metrics"]["december_rmse"],
-    )
-    incumbent = None
-    if previous_champion is not None:
-        winner = ChampionDecision.from_dict(previous_champion).winner
-        incumbent_forecast = forecast_december(mlflow.load_version(winner.version), clean_demand)
-        incumbent = Contender(
-            version=winner.version,
-            trained_for_year=winner.trained_for_year,
-            december_rmse=forecast_errors(
-                incumbent_forecast["actual_mw"], incumbent_forecast["forecast_mw"]
-            ).rmse,
-        )
-    decision = decide_champion(year, challenger, incumbent)
+    load_version = cache(mlflow.load_version)  # a version is scored on several Decembers
+
+    def december_rmse(version: str, december_year: int) -> float:
+        forecast = forecast_december(load_version(version), clean_years[str(december_year)])
+        return forecast_errors(forecast["actual_mw"], forecast["forecast_mw"]).rmse
+
+    decision = replay_champions(
+        (
+            Contender(
+                version=model["version"],
+                trained_for_year=int(model_year),
+                december_rmse=model["metrics"]["december_rmse"],
+            )
+            for model_year, model in december_models.items()
+        ),
+        december_rmse,
+    )[-1]
+    challenger, incumbent = decision.challenger, decision.incumbent
     alias_version = mlflow.record_decision(decision)
     context.log.info(
         f"December {year}: version {decision.winner.version} wins"
@@ -113,21 +116,25 @@ def december_forecast(
 
 
 def serving_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
+    through_year = years_up_to(partitions)
     return [
         asset(
             name="champion_model",
             group_name="serving",
             kinds={"mlflow"},
             partitions_def=partitions.december,
-            ins={"previous_champion": AssetIn("champion_model", partition_mapping=previous_year)},
+            ins={
+                "december_models": AssetIn("december_model", partition_mapping=through_year),
+                "clean_years": AssetIn("clean_demand", partition_mapping=through_year),
+            },
             pool=CHAMPION_POOL,
             code_version=CODE_VERSION,
-            automation_condition=when_missing_or_stale(self_dependency="champion_model"),
+            automation_condition=when_missing_or_stale(),
             description=(
-                "The champion after this year: the year's model challenges the previous "
-                "year's champion on this December; the lower RMSE wins and a tie keeps the "
-                "incumbent. Moves the MLflow alias 'champion' to the winner of the latest "
-                "decided year."
+                "The champion after this year: each year's model challenges the champion "
+                "after the year before on that December, from the first year on; the lower "
+                "RMSE wins and a tie keeps the incumbent. Moves the MLflow alias 'champion' "
+                "to the winner of the latest decided year."
             ),
         )(champion_model),
         asset(

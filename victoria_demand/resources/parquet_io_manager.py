@@ -80,18 +80,23 @@ class _ObjectStoreIOManager(ConfigurableIOManager):
         return self._write(self._key(asset_path, partition, extension), data), len(data)
 
     def load_input(self, context: InputContext) -> Any:
+        """One partition's value; or, for an input annotated as a mapping (``Mapping[str,
+        dict]``), every upstream partition's value by partition key, e.g. the years up to
+        this one."""
         asset_path = context.asset_key.path
-        if context.has_asset_partitions:
-            keys = list(context.asset_partition_keys)
-            if not keys:  # e.g. the previous year of the first year
-                return None
-            if len(keys) > 1:
-                raise ValueError(f"{'/'.join(asset_path)}: expected one partition, got {keys}")
-            partition: str | None = keys[0]
-        else:
-            partition = None
-        extension = "json" if _wants_record(context) else "parquet"
-        key = self._key(asset_path, partition, extension)
+        typing_type = context.dagster_type.typing_type
+        by_partition = typing.get_origin(typing_type) in (dict, Mapping)
+        value_type = typing.get_args(typing_type)[1] if by_partition else typing_type
+        extension = "json" if _is_record(value_type) else "parquet"
+        keys = list(context.asset_partition_keys) if context.has_asset_partitions else [None]
+        if by_partition:
+            return {key: self._load(context, key, extension) for key in keys}
+        if len(keys) != 1:
+            raise ValueError(f"{'/'.join(asset_path)}: expected one partition, got {keys}")
+        return self._load(context, keys[0], extension)
+
+    def _load(self, context: InputContext, partition: str | None, extension: str) -> Any:
+        key = self._key(context.asset_key.path, partition, extension)
         try:
             data = self._read(key)
         except FileNotFoundError as error:
@@ -103,11 +108,10 @@ class _ObjectStoreIOManager(ConfigurableIOManager):
         return _decode(data, extension)
 
 
-def _wants_record(context: InputContext) -> bool:
-    """Inputs annotated ``dict`` (or ``dict | None``) read the JSON that ``_encode`` wrote
-    for assets that return dicts; everything else reads Parquet."""
-    typing_type = context.dagster_type.typing_type
-    return typing_type is dict or dict in typing.get_args(typing_type)
+def _is_record(value_type: Any) -> bool:
+    """Values annotated ``dict`` read the JSON that ``_encode`` wrote for assets that return
+    dicts; everything else reads Parquet."""
+    return value_type is dict
 
 
 class LocalParquetIOManager(_ObjectStoreIOManager):

@@ -1,5 +1,6 @@
 import io
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import boto3
@@ -7,11 +8,13 @@ import pandas as pd
 import pytest
 from dagster import AssetIn, DagsterInstance, asset, materialize
 
-from victoria_demand.partitions import previous_year, yearly
+from victoria_demand.core.years import SourceYears
+from victoria_demand.partitions import year_partitions, years_up_to
 from victoria_demand.resources.parquet_io_manager import LocalParquetIOManager, S3ParquetIOManager
 from victoria_demand_tests.services import moto_s3_server
 
-yearly_partitions = yearly((2012, 2013, 2014))
+YEARS = year_partitions(SourceYears(complete=(2012, 2013, 2014)))
+yearly_partitions = YEARS.clean
 
 FRAME = pd.DataFrame(
     {
@@ -30,11 +33,16 @@ def yearly_frame(context) -> pd.DataFrame:
 
 @asset(
     partitions_def=yearly_partitions,
-    ins={"previous": AssetIn("yearly_record", partition_mapping=previous_year)},
+    ins={"frames_so_far": AssetIn("yearly_frame", partition_mapping=years_up_to(YEARS))},
 )
-def yearly_record(context, yearly_frame: pd.DataFrame, previous: dict | None) -> dict:
-    chain = [*(previous["chain"] if previous else []), int(yearly_frame["year"].iloc[0])]
-    return {"chain": chain, "rows": len(yearly_frame)}
+def yearly_record(frames_so_far: Mapping[str, pd.DataFrame]) -> dict:
+    # a mapping input: every year through this one, by partition key
+    years = [int(frame["year"].iloc[0]) for frame in frames_so_far.values()]
+    return {
+        "years": years,
+        "keys": list(frames_so_far),
+        "rows": sum(map(len, frames_so_far.values())),
+    }
 
 
 def _materialize(io_manager, year: str, tags=None):
@@ -54,7 +62,7 @@ def _round_trip(io_manager, read_bytes) -> None:
     frame = pd.read_parquet(io.BytesIO(read_bytes("yearly_frame/2013.parquet")))
     pd.testing.assert_frame_equal(frame, FRAME.assign(year=2013))
     record = json.loads(read_bytes("yearly_record/2013.json"))
-    assert record == {"chain": [2012, 2013], "rows": 4}
+    assert record == {"years": [2012, 2013], "keys": ["2012", "2013"], "rows": 8}
 
     # A failed run leaves the stored partition untouched.
     before = read_bytes("yearly_frame/2013.parquet")
