@@ -110,11 +110,12 @@ class TemperatureHistory(_ColumnAdder):
         )
 
     def _derive(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
-        time = _utc(X["time_utc"])
-        order = np.argsort(time.to_numpy(), kind="stable")
+        # naive UTC datetime64: a zone-aware Series gives its values as Timestamp objects
+        instants = _utc(X["time_utc"]).dt.tz_localize(None).to_numpy()
+        order = np.argsort(instants, kind="stable")
         series = pd.Series(
             X["temperature_c"].to_numpy(dtype=float)[order],
-            index=pd.DatetimeIndex(time.to_numpy()[order]),
+            index=pd.DatetimeIndex(instants[order]),
         )
         restore = np.empty_like(order)
         restore[order] = np.arange(len(order))

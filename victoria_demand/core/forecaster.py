@@ -13,7 +13,8 @@ depends on the temperatures before it. A request therefore carries that history 
 
 A request that breaks the contract is refused with the row and column at fault, never
 answered with a number computed from less history. The stored December forecasts are made
-by this same code, from the whole year, so the table and the server agree.
+by this same code, from December and the 48 hours before it, so the table and the server
+agree.
 """
 
 from __future__ import annotations

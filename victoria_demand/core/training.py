@@ -195,26 +195,27 @@ def fit_december_model(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SE
     )
 
 
-def december_forecast(forecaster: DemandForecaster, clean: pd.DataFrame) -> pd.DataFrame:
-    """A model's half-hourly December forecast (P10, P50, P90) beside the actuals.
-
-    The request is the whole year with January-November as context, through the served
-    model's own contract, so the first days of December see late November's temperatures.
-    """
-    is_december = _months(clean) == DECEMBER
-    request = model_inputs(clean).assign(**{CONTEXT: ~is_december})
-    forecast = forecaster.predict(request)
-    return forecast.assign(actual_mw=clean.loc[is_december, TARGET].to_numpy())
-
-
-def serving_example(clean: pd.DataFrame, instants: int = 4) -> pd.DataFrame:
-    """A request that keeps the contract: the first ``instants`` of December, with the 48
-    hours before them as context."""
+def december_request(clean: pd.DataFrame, instants: int | None = None) -> pd.DataFrame:
+    """A request that keeps the contract: December's instants (the first ``instants``, or
+    all of them), with the 48 hours before December as context rows."""
     split = split_december(clean)
+    december = split.december if instants is None else split.december.head(instants)
     return pd.concat(
         [
             model_inputs(split.train.tail(HISTORY_HALF_HOURS)).assign(**{CONTEXT: True}),
-            model_inputs(split.december.head(instants)).assign(**{CONTEXT: False}),
+            model_inputs(december).assign(**{CONTEXT: False}),
         ],
         ignore_index=True,
     )
+
+
+def december_forecast(forecaster: DemandForecaster, clean: pd.DataFrame) -> pd.DataFrame:
+    """A model's half-hourly December forecast (P10, P50, P90) beside the actuals.
+
+    Made through the served model's own contract, so the first days of December see late
+    November's temperatures; the request holds only the history the features look back on
+    (48 hours), not the whole year, which would compute every feature of January-November
+    for nothing.
+    """
+    forecast = forecaster.predict(december_request(clean))
+    return forecast.assign(actual_mw=split_december(clean).december[TARGET].to_numpy())

@@ -69,6 +69,17 @@ def test_december_sees_late_november(raw_demand_frame, models):
     np.testing.assert_allclose(alone[96:], with_history[96:])  # and only for 48 hours
 
 
+def test_48_hours_of_context_forecast_as_the_whole_year_does(raw_demand_frame, models):
+    """The stored forecasts send only the history the features look back on; the whole
+    year as context gives the same numbers."""
+    clean = clean_year(raw_demand_frame, 2013, source="vic.csv")
+    in_december = (clean["time_local"].dt.month == 12).to_numpy()
+    whole_year = models[2013].forecaster.predict(model_inputs(clean).assign(context=~in_december))
+    pd.testing.assert_frame_equal(
+        whole_year, models[2013].forecast.drop(columns="actual_mw"), rtol=1e-9
+    )
+
+
 def test_accuracy_goal_of_the_serving_issue(models):
     assert np.mean([model.errors.mape for model in models.values()]) <= 4.4
 
