@@ -3,10 +3,15 @@ the same the UI shows as "Stale" and "Missing", asked from outside a webserver."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from dagster import AssetKey, DagsterInstance, Definitions
-from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
+from dagster import AssetKey, DagsterEventType, DagsterInstance, Definitions
+from dagster._core.definitions.data_version import (
+    CachingStaleStatusResolver,
+    DataProvenance,
+    StaleStatus,
+)
+from dagster._core.definitions.events import AssetKeyPartitionKey
 from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.loader import LoadingContext
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
@@ -30,13 +35,49 @@ class _InstanceLoadingContext(LoadingContext):
         return self._loaders
 
 
+class _BatchedStaleStatusResolver(CachingStaleStatusResolver):
+    """Dagster's resolver, asking "was this upstream partition materialized again since?"
+    of one query per upstream asset rather than one per (partition, downstream partition).
+
+    Each year's champion reads the models of every year up to it, so Dagster's own answer
+    costs O(years^2) queries (at 31 years, 790 of them and 3.4 s for a run with nothing
+    to do); the latest materialization of every partition of an asset is one query, and a
+    partition not materialized since the cursor its consumer recorded cannot have changed.
+    Anything else is Dagster's own comparison of data versions.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._latest_by_asset: dict[AssetKey, Mapping[str, int]] = {}
+
+    def _is_dep_updated(self, provenance: DataProvenance, dep_key: AssetKeyPartitionKey) -> bool:
+        if (
+            dep_key.partition_key is not None
+            and not self.asset_graph.get(dep_key.asset_key).is_external
+        ):
+            latest = self._latest_storage_ids(dep_key.asset_key).get(dep_key.partition_key)
+            cursor = provenance.input_storage_ids[dep_key.asset_key]
+            if latest is None or (cursor is not None and latest <= cursor):
+                return False
+        return super()._is_dep_updated(provenance, dep_key)
+
+    def _latest_storage_ids(self, asset_key: AssetKey) -> Mapping[str, int]:
+        if asset_key not in self._latest_by_asset:
+            self._latest_by_asset[asset_key] = (
+                self._instance.event_log_storage.get_latest_storage_id_by_partition(
+                    asset_key, DagsterEventType.ASSET_MATERIALIZATION
+                )
+            )
+        return self._latest_by_asset[asset_key]
+
+
 class Staleness:
     """Dagster's stale status of one state of the instance. Answers are cached (a year's
     status builds on the previous year's, through the champion chain), so ask a new one
     after anything is materialized."""
 
     def __init__(self, instance: DagsterInstance, defs: Definitions) -> None:
-        self._resolver = CachingStaleStatusResolver(
+        self._resolver = _BatchedStaleStatusResolver(
             instance, defs.resolve_asset_graph(), _InstanceLoadingContext(instance)
         )
 
