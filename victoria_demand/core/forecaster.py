@@ -54,6 +54,8 @@ def _stamp(instant: pd.Timestamp) -> str:
 def _flags(values: pd.Series, column: str, *, default: bool | None) -> np.ndarray:
     """Booleans from bools, 0/1 or words; a missing value is ``default`` (or an error).
     ``values`` is indexed by request row."""
+    if pd.api.types.is_bool_dtype(values) and not values.isna().any():
+        return values.to_numpy(dtype=bool)  # booleans already: no row to read one by one
     flags = np.empty(len(values), dtype=bool)
     for position, (row, value) in enumerate(values.items()):
         if value is None or (isinstance(value, float) and np.isnan(value)):
