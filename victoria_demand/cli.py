@@ -173,7 +173,8 @@ def _observe_source(pipeline: Pipeline) -> None:
     )
 
     with build_resources(
-        {"demand_source": resources_for(settings.environment(), settings.home())["demand_source"]}
+        {"demand_source": resources_for(settings.environment(), settings.home())["demand_source"]},
+        instance=pipeline.instance,
     ) as resources:
         source = resources.demand_source.fetch()
     if observed_sha256(pipeline.instance) == source.sha256 and pipeline.source_years.years:

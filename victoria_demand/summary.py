@@ -31,7 +31,8 @@ def print_summary(instance: DagsterInstance) -> int:
     """Print the table; returns 0 when every year has a model, a champion and a forecast."""
     # initialized as Dagster would, so that settings read from the environment resolve
     with build_resources(
-        {"mlflow": resources_for(settings.environment(), settings.home())["mlflow"]}
+        {"mlflow": resources_for(settings.environment(), settings.home())["mlflow"]},
+        instance=instance,  # rather than a throwaway in-memory one
     ) as resources:
         registry = resources.mlflow
         alias_version = registry.champion_version()
