@@ -63,10 +63,8 @@ class _BatchedStaleStatusResolver(CachingStaleStatusResolver):
 
     def _latest_storage_ids(self, asset_key: AssetKey) -> Mapping[str, int]:
         if asset_key not in self._latest_by_asset:
-            self._latest_by_asset[asset_key] = (
-                self._instance.event_log_storage.get_latest_storage_id_by_partition(
-                    asset_key, DagsterEventType.ASSET_MATERIALIZATION
-                )
+            self._latest_by_asset[asset_key] = self._instance.get_latest_storage_id_by_partition(
+                asset_key, DagsterEventType.ASSET_MATERIALIZATION
             )
         return self._latest_by_asset[asset_key]
 

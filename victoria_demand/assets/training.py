@@ -20,7 +20,11 @@ def december_model(
         png_bytes,
         temperature_response_figure,
     )
-    from victoria_demand.core.training import december_request, fit_december_model
+    from victoria_demand.core.training import (
+        december_request,
+        fit_december_model,
+        split_december,
+    )
 
     year = int(context.partition_key)
     model = fit_december_model(clean_demand)
@@ -36,7 +40,7 @@ def december_model(
     reference = mlflow.log_december_model(
         year=year,
         model=model,
-        input_example=december_request(clean_demand, instants=4),
+        input_example=december_request(split_december(clean_demand), instants=4),
         dagster_run_id=context.run.run_id,
         images={
             "plots/december_forecast.png": forecast_plot,

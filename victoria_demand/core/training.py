@@ -195,10 +195,9 @@ def fit_december_model(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SE
     )
 
 
-def december_request(clean: pd.DataFrame, instants: int | None = None) -> pd.DataFrame:
+def december_request(split: DecemberSplit, instants: int | None = None) -> pd.DataFrame:
     """A request that keeps the contract: December's instants (the first ``instants``, or
     all of them), with the 48 hours before December as context rows."""
-    split = split_december(clean)
     december = split.december if instants is None else split.december.head(instants)
     return pd.concat(
         [
@@ -217,5 +216,6 @@ def december_forecast(forecaster: DemandForecaster, clean: pd.DataFrame) -> pd.D
     (48 hours), not the whole year, which would compute every feature of January-November
     for nothing.
     """
-    forecast = forecaster.predict(december_request(clean))
-    return forecast.assign(actual_mw=split_december(clean).december[TARGET].to_numpy())
+    split = split_december(clean)
+    forecast = forecaster.predict(december_request(split))
+    return forecast.assign(actual_mw=split.december[TARGET].to_numpy())
