@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
+from typing import Any, Self
 
-from dagster import AssetKey, DagsterInstance
+from dagster import AssetKey, DagsterInstance, Field, IntSource
+from dagster._core.run_coordinator import QueuedRunCoordinator
 
 from victoria_demand import settings
 
@@ -25,16 +28,56 @@ concurrency:
     default_limit: 1
   runs:
     max_concurrent_runs: 3
-run_queue:
-  # The daemon looks at the queue every second, not every five: each wave of a backfill
-  # (and each run launched from the UI) starts sooner.
-  dequeue_interval_seconds: 1
+run_coordinator:
+  module: victoria_demand.embedded
+  class: EmbeddedRunCoordinator
+  config:
+    # The daemon looks at the queue every second, not every five: each wave of a backfill
+    # (and each run launched from the UI) starts sooner.
+    dequeue_interval_seconds: 1
+    # ...and at backfills every three seconds, not every thirty: a backfill takes three of
+    # its visits (two waves of runs, then the mark that it is done).
+    backfill_interval_seconds: 3
 run_monitoring:
   # With the daemon (`make dev`): hand back the pool slots a run still held when it
   # ended, such as one terminated from the UI after its process died.
   enabled: true
   free_slots_after_run_end_seconds: 30
 """
+
+
+class EmbeddedRunCoordinator(QueuedRunCoordinator):
+    """Dagster's run queue, plus how often the daemon that loads it comes round to backfills.
+
+    Dagster 1.13 has no setting for the backfill daemon's interval: its loop sleeps for
+    ``dagster._daemon.controller.DEFAULT_DAEMON_INTERVAL_SECONDS`` (30 s), read from that
+    module on every visit. The daemon builds the instance's run coordinator before it starts
+    its daemons, so this class sets that constant there, from the instance's config. The
+    same constant is the fallback interval of auto-materialization without sensors, which
+    this project does not use. Every other process that loads the instance (the webserver,
+    a run) runs no daemon loop, so the value changes nothing there.
+    """
+
+    @classmethod
+    def config_type(cls) -> dict:
+        return {
+            **super().config_type(),
+            "backfill_interval_seconds": Field(
+                IntSource,
+                is_required=False,
+                description="How often the daemon submits the next runs of a backfill.",
+            ),
+        }
+
+    @classmethod
+    def from_config_value(cls, inst_data, config_value: Mapping[str, Any]) -> Self:
+        queue_config = dict(config_value)
+        backfill_interval = queue_config.pop("backfill_interval_seconds", None)
+        if backfill_interval is not None:
+            from dagster._daemon import controller  # the daemon has it loaded; others need not
+
+            controller.DEFAULT_DAEMON_INTERVAL_SECONDS = backfill_interval
+        return super().from_config_value(inst_data, queue_config)
 
 
 def dagster_home(home: Path) -> Path:
@@ -54,9 +97,10 @@ def _exclusive(lock_file: Path) -> Iterator[None]:
 
 def _prepared_marker(home: Path) -> tuple[Path, str]:
     """Where a prepared home says so, and what it says: the versions that made its schemas
-    (another version prepares the home again)."""
+    and the instance config it was given (another version or config prepares it again)."""
     versions = " ".join(f"{name}=={metadata.version(name)}" for name in ("dagster", "mlflow"))
-    return home / ".prepared", f"{settings.environment()} {versions}\n"
+    config = hashlib.sha256(INSTANCE_CONFIG.encode()).hexdigest()[:12]
+    return home / ".prepared", f"{settings.environment()} {versions} config={config}\n"
 
 
 def prepare_home(home: Path) -> Path:
@@ -67,7 +111,8 @@ def prepare_home(home: Path) -> Path:
     on a fresh home together (two `make run`, or `make dev` beside `make run`) would
     otherwise both stamp the SQLite schemas, which leaves alembic with two heads and the
     home unusable; and runs of a backfill would race to create mlflow.db's schema. A home
-    prepared already (its marker names these versions) costs a file read.
+    prepared already (its marker names these versions and this config) costs a file read;
+    one prepared by an earlier release gets this release's instance config.
     """
     instance_dir = dagster_home(home)
     os.environ["DAGSTER_HOME"] = str(instance_dir)
@@ -77,8 +122,11 @@ def prepare_home(home: Path) -> Path:
         return instance_dir
     instance_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive(home / ".prepare.lock"):
-        if not config.exists():
-            config.write_text(INSTANCE_CONFIG)
+        if not config.is_file() or config.read_text() != INSTANCE_CONFIG:
+            # a new file renamed into place: a process starting now reads old or new, whole
+            written = config.with_suffix(".yaml.partial")
+            written.write_text(INSTANCE_CONFIG)
+            os.replace(written, config)
         _initialize_instance_storage()
         if settings.environment() == "embedded":  # the stack's servers own their schemas
             _initialize_stores(home)

@@ -1,0 +1,50 @@
+"""The embedded instance: what its config gives the daemon, and homes from earlier releases."""
+
+import inspect
+
+from dagster import DagsterInstance
+from dagster._daemon import backfill, controller
+
+from victoria_demand import embedded
+from victoria_demand_tests.state import copy_home, materializations
+
+
+def _instance(home, monkeypatch) -> DagsterInstance:
+    monkeypatch.setenv("DAGSTER_HOME", "")  # prepare_home sets it; put back after the test
+    return embedded.embedded_instance(home)
+
+
+def test_the_daemon_of_the_embedded_instance_visits_backfills_every_three_seconds(
+    first_run, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(controller, "DEFAULT_DAEMON_INTERVAL_SECONDS", 30)
+    instance = _instance(copy_home(first_run[0], tmp_path / "home"), monkeypatch)
+
+    coordinator = instance.run_coordinator  # what the daemon builds before its daemons
+    assert isinstance(coordinator, embedded.EmbeddedRunCoordinator)
+    assert coordinator.dequeue_interval_seconds == 1
+    assert controller.DEFAULT_DAEMON_INTERVAL_SECONDS == 3
+    limits = instance.get_concurrency_config()
+    assert limits.run_queue_config.max_concurrent_runs == 3
+    assert limits.pool_config.default_pool_limit == 1
+    # Dagster's backfill loop still takes its interval from that constant, on every visit
+    # (a Dagster release that moves it fails here, not silently in the UI)
+    loop = inspect.getsource(backfill.execute_backfill_iteration_loop)
+    assert "from dagster._daemon.controller import DEFAULT_DAEMON_INTERVAL_SECONDS" in loop
+    assert "sleep_time = max(0, DEFAULT_DAEMON_INTERVAL_SECONDS - loop_duration)" in loop
+
+
+def test_a_home_from_an_earlier_release_gets_this_instance_config_and_keeps_its_runs(
+    first_run, tmp_path, monkeypatch
+):
+    home = copy_home(first_run[0], tmp_path / "home")
+    before = materializations(home)
+    config = embedded.dagster_home(home) / "dagster.yaml"
+    config.write_text(embedded.INSTANCE_CONFIG.split("run_coordinator:")[0])
+    (home / ".prepared").write_text("embedded dagster==1.13.27 mlflow==3.17.2\n")
+
+    _instance(home, monkeypatch)
+
+    assert config.read_text() == embedded.INSTANCE_CONFIG
+    assert not config.with_suffix(".yaml.partial").exists()
+    assert materializations(home) == before
