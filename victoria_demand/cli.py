@@ -276,14 +276,22 @@ def run_everything(years: list[int] | None = None, *, force: bool = False) -> li
                 print(f"{partition:<15} rows unchanged: model, champion, forecast up to date")
                 continue
         label = run_label("december", partition)
-        # what the pending steps read, and no run re-checks, must have passed its checks
-        upstream = chain[: chain.index(next(iter(pending)))]
+        # a step that makes several assets (the champion and its forecast) makes them all
+        graph = pipeline.defs.resolve_asset_graph()
+        made = {
+            key
+            for pending_key in pending
+            for key in graph.get(pending_key).execution_set_asset_keys
+        }
+        selection = [key for key in chain if key in made]
+        # what the selected steps read, and no run re-checks, must have passed its checks
+        upstream = chain[: chain.index(selection[0])]
         failed = failed_blocking_checks(pipeline.instance, pipeline.defs, upstream, partition)
         if failed:
             print(f"{label:<15} HELD BACK: failed checks {', '.join(failed)} (fix, or --force)")
             outcomes.append(RunOutcome(label, False, 0.0, failed))
             continue
-        outcomes.append(execute(label, pending, partition))
+        outcomes.append(execute(label, selection, partition))
     note = source_years.partial_note()
     if note:
         print(note)

@@ -26,6 +26,10 @@ concurrency:
   pools:
     # The only pool is champion_promotion: one alias move at a time.
     default_limit: 1
+    # Held by the step, not the run: the next champion's run starts its process while
+    # another run holds the slot, and its step waits for the slot (two such runs at most).
+    granularity: op
+    op_granularity_run_buffer: 2
   runs:
     max_concurrent_runs: 3
 run_coordinator:

@@ -1,21 +1,23 @@
 """Champion selection and the December forecasts served from a database."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 
 import pandas as pd
 from dagster import (
     AssetExecutionContext,
     AssetIn,
+    AssetKey,
+    AssetOut,
     AssetsDefinition,
-    MaterializeResult,
     MetadataValue,
+    Nothing,
     Output,
-    asset,
+    multi_asset,
 )
 
 from victoria_demand.automation import when_missing_or_stale
-from victoria_demand.core.champion import ChampionDecision, Contender, replay_champions
+from victoria_demand.core.champion import Contender, replay_champions
 from victoria_demand.core.forecast_store import FORECAST_TABLE, forecast_rows
 from victoria_demand.core.metrics import band_errors, forecast_errors
 from victoria_demand.partitions import YearPartitions, years_up_to
@@ -26,12 +28,15 @@ CHAMPION_POOL = "champion_promotion"
 CODE_VERSION = "2"  # 2: the forecasts see late November and carry the 80% band
 
 
-def champion_model(
+def champion_and_forecast(
     context: AssetExecutionContext,
     december_models: Mapping[str, dict],
     clean_years: Mapping[str, pd.DataFrame],
     mlflow: MlflowRegistry,
-) -> Output[dict]:
+    forecast_database: ForecastDatabase,
+) -> Iterator[Output]:
+    """The year's champion (``champion_model``), then its December forecast
+    (``december_forecast``), in one step: see ``serving_assets``."""
     # the training module (and scikit-learn with it) is imported when a step runs, not by
     # every process that loads the definitions
     from victoria_demand.core.training import december_forecast as forecast_december
@@ -39,8 +44,12 @@ def champion_model(
     year = int(context.partition_key)
     load_version = cache(mlflow.load_version)  # a version is scored on several Decembers
 
+    @cache
+    def forecast_of(version: str, december_year: int) -> pd.DataFrame:
+        return forecast_december(load_version(version), clean_years[str(december_year)])
+
     def december_rmse(version: str, december_year: int) -> float:
-        forecast = forecast_december(load_version(version), clean_years[str(december_year)])
+        forecast = forecast_of(version, december_year)
         return forecast_errors(forecast["actual_mw"], forecast["forecast_mw"]).rmse
 
     decision = replay_champions(
@@ -54,40 +63,29 @@ def champion_model(
         ),
         december_rmse,
     )[-1]
-    challenger, incumbent = decision.challenger, decision.incumbent
+    challenger, incumbent, winner = decision.challenger, decision.incumbent, decision.winner
     alias_version = mlflow.record_decision(decision)
     context.log.info(
-        f"December {year}: version {decision.winner.version} wins"
+        f"December {year}: version {winner.version} wins"
         f" ({'challenger' if decision.challenger_won else 'incumbent'});"
         f" alias {mlflow.champion_alias!r} -> version {alias_version}"
     )
-    return Output(
+    yield Output(
         decision.as_dict(),
+        output_name="champion_model",
         metadata={
-            "winner_version": decision.winner.version,
+            "winner_version": winner.version,
             "winner": "challenger" if decision.challenger_won else "incumbent",
             "challenger_version": challenger.version,
             "challenger_rmse_mw": challenger.december_rmse,
             "incumbent_version": incumbent.version if incumbent else "none",
             "incumbent_rmse_mw": incumbent.december_rmse if incumbent else float("nan"),
             "champion_alias_version": alias_version,
-            "mlflow_model_version": MetadataValue.url(mlflow.version_url(decision.winner.version)),
+            "mlflow_model_version": MetadataValue.url(mlflow.version_url(winner.version)),
         },
     )
 
-
-def december_forecast(
-    context: AssetExecutionContext,
-    champion_model: dict,
-    clean_demand: pd.DataFrame,
-    mlflow: MlflowRegistry,
-    forecast_database: ForecastDatabase,
-) -> MaterializeResult:
-    from victoria_demand.core.training import december_forecast as forecast_december
-
-    year = int(context.partition_key)
-    winner = ChampionDecision.from_dict(champion_model).winner
-    forecast = forecast_december(mlflow.load_version(winner.version), clean_demand)
+    forecast = forecast_of(winner.version, year)
     rows = forecast_rows(
         year,
         forecast,
@@ -101,7 +99,9 @@ def december_forecast(
     band = band_errors(
         forecast["actual_mw"], forecast["p10_mw"], forecast["forecast_mw"], forecast["p90_mw"]
     )
-    return MaterializeResult(
+    yield Output(
+        None,
+        output_name="december_forecast",
         metadata={
             "rows": written,
             "table": FORECAST_TABLE,
@@ -111,43 +111,58 @@ def december_forecast(
             "mape_percent": errors.mape,
             "band_coverage_percent": band.coverage,
             "band_mean_width_mw": band.mean_width_mw,
-        }
+        },
     )
 
 
 def serving_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
+    """``champion_model`` and ``december_forecast``, made by one step that always makes both.
+
+    Apart, a backfill ran each in runs of its own: Dagster's backfill daemon puts a child in
+    its parent's run only when it requests the same partitions of both in the same visit,
+    and the champions of a "Materialize all" become ready one year at a time, as each
+    year's model finishes, so every forecast waited for a visit and a run of its own (nine
+    runs instead of six). The forecast is the champion's own December forecast, already
+    computed to score it, so the step writes it rather than loading the model again.
+    """
     through_year = years_up_to(partitions)
     return [
-        asset(
-            name="champion_model",
+        multi_asset(
+            name="champion_and_forecast",
             group_name="serving",
-            kinds={"mlflow"},
             partitions_def=partitions.december,
             ins={
                 "december_models": AssetIn("december_model", partition_mapping=through_year),
                 "clean_years": AssetIn("clean_demand", partition_mapping=through_year),
             },
+            outs={
+                "champion_model": AssetOut(
+                    kinds={"mlflow"},
+                    code_version=CODE_VERSION,
+                    automation_condition=when_missing_or_stale(),
+                    description=(
+                        "The champion after this year: each year's model challenges the "
+                        "champion after the year before on that December, from the first year "
+                        "on; the lower RMSE wins and a tie keeps the incumbent. Moves the "
+                        "MLflow alias 'champion' to the winner of the latest decided year."
+                    ),
+                ),
+                "december_forecast": AssetOut(
+                    dagster_type=Nothing,
+                    kinds={"sql"},
+                    code_version=CODE_VERSION,
+                    automation_condition=when_missing_or_stale(),
+                    description=(
+                        f"The year's champion's half-hourly forecast of December beside the "
+                        f"actual demand, in the table {FORECAST_TABLE!r}; a year is replaced "
+                        "in one transaction."
+                    ),
+                ),
+            },
+            internal_asset_deps={
+                "champion_model": {AssetKey("december_model"), AssetKey("clean_demand")},
+                "december_forecast": {AssetKey("champion_model"), AssetKey("clean_demand")},
+            },
             pool=CHAMPION_POOL,
-            code_version=CODE_VERSION,
-            automation_condition=when_missing_or_stale(),
-            description=(
-                "The champion after this year: each year's model challenges the champion "
-                "after the year before on that December, from the first year on; the lower "
-                "RMSE wins and a tie keeps the incumbent. Moves the MLflow alias 'champion' "
-                "to the winner of the latest decided year."
-            ),
-        )(champion_model),
-        asset(
-            name="december_forecast",
-            group_name="serving",
-            kinds={"sql"},
-            partitions_def=partitions.december,
-            code_version=CODE_VERSION,
-            automation_condition=when_missing_or_stale(),
-            description=(
-                f"The year's champion's half-hourly forecast of December beside the actual "
-                f"demand, in the table {FORECAST_TABLE!r}; a year is replaced in one "
-                "transaction."
-            ),
-        )(december_forecast),
+        )(champion_and_forecast),
     ]

@@ -297,8 +297,8 @@ def step_started(instance: DagsterInstance, job_name: str, partition: str | None
         ("december", "2013", "clean_demand", 0.0),
         ("december", "2013", "december_model", 0.0),
         ("december", "2013", "december_model", 1.0),  # while it logs and registers
-        ("december", "2013", "champion_model", 0.0),  # holding the champion_promotion slot
-        ("december", "2013", "december_forecast", 0.0),
+        ("december", "2013", "champion_and_forecast", 0.0),  # holding champion_promotion
+        ("december", "2013", "champion_and_forecast", 0.5),  # promoting, writing forecasts
     ],
 )
 def test_run_process_killed(
