@@ -1,4 +1,5 @@
-"""The webserver's GraphQL API, as the UI uses it: launch a backfill, wait for it, list runs."""
+"""The webserver's GraphQL API, as the UI uses it: launch a backfill or a run, wait for it,
+list runs."""
 
 from __future__ import annotations
 
@@ -15,6 +16,43 @@ mutation Launch($params: LaunchBackfillParams!) {
   }
 }
 """
+LAUNCH_RUN = """
+mutation LaunchRun($executionParams: ExecutionParams!) {
+  launchPipelineExecution(executionParams: $executionParams) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on Error { message }
+    ... on RunConfigValidationInvalid { errors { message } }
+  }
+}
+"""
+REPOSITORIES = """
+query Repositories {
+  repositoriesOrError {
+    __typename
+    ... on RepositoryConnection { nodes { name location { name } } }
+    ... on Error { message }
+  }
+}
+"""
+ASSET_CHECKS = """
+query Checks($keys: [AssetKeyInput!]) {
+  assetNodes(assetKeys: $keys) {
+    assetKey { path }
+    assetChecksOrError { ... on AssetChecks { checks { name } } }
+  }
+}
+"""
+RUN = """
+query Run($id: ID!) {
+  runOrError(runId: $id) {
+    __typename
+    ... on Run { runId status startTime endTime tags { key value } }
+    ... on Error { message }
+  }
+}
+"""
+RUN_FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 BACKFILL_STATUS = """
 query Status($id: String!) {
   partitionBackfillOrError(backfillId: $id) {
@@ -68,6 +106,48 @@ class DagsterGraphQL:
         if result["__typename"] != "LaunchBackfillSuccess":
             raise RuntimeError(f"backfill not launched: {result}")
         return result["backfillId"]
+
+    def launch_run(self, assets: list[str], partition: str) -> str:
+        """One run of ``assets`` (and their checks) for ``partition``: what the UI's
+        Materialize dialog launches ("Launch 1 run") when one partition is chosen."""
+        repositories = self.query(REPOSITORIES)["repositoriesOrError"]
+        if repositories["__typename"] != "RepositoryConnection":
+            raise RuntimeError(f"no repository: {repositories}")
+        (repository,) = repositories["nodes"]
+        keys = [{"path": [asset]} for asset in assets]
+        checks = [  # the dialog runs the assets' checks with them
+            {"assetKey": {"path": node["assetKey"]["path"]}, "name": check["name"]}
+            for node in self.query(ASSET_CHECKS, keys=keys)["assetNodes"]
+            for check in node["assetChecksOrError"].get("checks", [])
+        ]
+        params = {
+            "selector": {
+                "repositoryLocationName": repository["location"]["name"],
+                "repositoryName": repository["name"],
+                "pipelineName": "__ASSET_JOB",
+                "assetSelection": keys,
+                "assetCheckSelection": checks,
+            },
+            "mode": "default",
+            "runConfigData": {},
+            "executionMetadata": {"tags": [{"key": "dagster/partition", "value": partition}]},
+        }
+        result = self.query(LAUNCH_RUN, executionParams=params)["launchPipelineExecution"]
+        if result["__typename"] != "LaunchRunSuccess":
+            raise RuntimeError(f"run not launched: {result}")
+        return result["run"]["runId"]
+
+    def wait_for_run(self, run_id: str, timeout: float = 900) -> dict:
+        """The run (status, startTime, endTime, tags) once it has finished."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            run = self.query(RUN, id=run_id)["runOrError"]
+            if run["__typename"] != "Run":
+                raise RuntimeError(f"run {run_id}: {run}")
+            if run["status"] in RUN_FINISHED:
+                return run
+            time.sleep(1)
+        raise TimeoutError(f"run {run_id} did not finish within {timeout} s")
 
     def wait_for_backfill(self, backfill_id: str, timeout: float = 900) -> str:
         deadline = time.monotonic() + timeout
