@@ -137,28 +137,40 @@ class DagsterGraphQL:
             raise RuntimeError(f"run not launched: {result}")
         return result["run"]["runId"]
 
+    def _wait_until_finished(
+        self,
+        document: str,
+        field: str,
+        typename: str,
+        finished: set[str],
+        entity_id: str,
+        timeout: float,
+    ) -> dict:
+        """Poll ``document`` for ``entity_id`` until its status is one of ``finished``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = self.query(document, id=entity_id)[field]
+            if result["__typename"] != typename:
+                raise RuntimeError(f"{typename} {entity_id}: {result}")
+            if result["status"] in finished:
+                return result
+            time.sleep(1)
+        raise TimeoutError(f"{typename} {entity_id} did not finish within {timeout} s")
+
     def wait_for_run(self, run_id: str, timeout: float = 900) -> dict:
         """The run (status, startTime, endTime, tags) once it has finished."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            run = self.query(RUN, id=run_id)["runOrError"]
-            if run["__typename"] != "Run":
-                raise RuntimeError(f"run {run_id}: {run}")
-            if run["status"] in RUN_FINISHED:
-                return run
-            time.sleep(1)
-        raise TimeoutError(f"run {run_id} did not finish within {timeout} s")
+        return self._wait_until_finished(RUN, "runOrError", "Run", RUN_FINISHED, run_id, timeout)
 
     def wait_for_backfill(self, backfill_id: str, timeout: float = 900) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            status = self.query(BACKFILL_STATUS, id=backfill_id)["partitionBackfillOrError"]
-            if status["__typename"] != "PartitionBackfill":
-                raise RuntimeError(f"backfill {backfill_id}: {status}")
-            if status["status"] in FINISHED:
-                return status["status"]
-            time.sleep(2)
-        raise TimeoutError(f"backfill {backfill_id} did not finish within {timeout} s")
+        backfill = self._wait_until_finished(
+            BACKFILL_STATUS,
+            "partitionBackfillOrError",
+            "PartitionBackfill",
+            FINISHED,
+            backfill_id,
+            timeout,
+        )
+        return backfill["status"]
 
     def backfill_runs(self, backfill_id: str) -> list[dict]:
         runs = self.query(BACKFILL_RUNS, id=backfill_id)["runsOrError"]
