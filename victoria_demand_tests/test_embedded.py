@@ -2,23 +2,25 @@
 
 import inspect
 
-from dagster import DagsterInstance
+import pytest
+from dagster._core.instance.config import PoolGranularity
 from dagster._daemon import backfill, controller
 
 from victoria_demand import embedded
 from victoria_demand_tests.state import copy_home, materializations
 
 
-def _instance(home, monkeypatch) -> DagsterInstance:
-    monkeypatch.setenv("DAGSTER_HOME", "")  # prepare_home sets it; put back after the test
-    return embedded.embedded_instance(home)
+@pytest.fixture(autouse=True)
+def _restore_dagster_home(monkeypatch):
+    """prepare_home and state.materializations set DAGSTER_HOME: put it back afterwards."""
+    monkeypatch.setenv("DAGSTER_HOME", "")
 
 
 def test_the_daemon_of_the_embedded_instance_visits_backfills_every_three_seconds(
     first_run, tmp_path, monkeypatch
 ):
     monkeypatch.setattr(controller, "DEFAULT_DAEMON_INTERVAL_SECONDS", 30)
-    instance = _instance(copy_home(first_run[0], tmp_path / "home"), monkeypatch)
+    instance = embedded.embedded_instance(copy_home(first_run[0], tmp_path / "home"))
 
     coordinator = instance.run_coordinator  # what the daemon builds before its daemons
     assert isinstance(coordinator, embedded.EmbeddedRunCoordinator)
@@ -27,6 +29,9 @@ def test_the_daemon_of_the_embedded_instance_visits_backfills_every_three_second
     limits = instance.get_concurrency_config()
     assert limits.run_queue_config.max_concurrent_runs == 3
     assert limits.pool_config.default_pool_limit == 1
+    # the pool is held by the champion's step, and two runs may wait for it already started
+    assert limits.pool_config.pool_granularity == PoolGranularity.OP
+    assert limits.run_queue_config.op_concurrency_slot_buffer == 2
     # Dagster's backfill loop still takes its interval from that constant, on every visit
     # (a Dagster release that moves it fails here, not silently in the UI)
     loop = inspect.getsource(backfill.execute_backfill_iteration_loop)
@@ -35,7 +40,7 @@ def test_the_daemon_of_the_embedded_instance_visits_backfills_every_three_second
 
 
 def test_a_home_from_an_earlier_release_gets_this_instance_config_and_keeps_its_runs(
-    first_run, tmp_path, monkeypatch
+    first_run, tmp_path
 ):
     home = copy_home(first_run[0], tmp_path / "home")
     before = materializations(home)
@@ -43,7 +48,7 @@ def test_a_home_from_an_earlier_release_gets_this_instance_config_and_keeps_its_
     config.write_text(embedded.INSTANCE_CONFIG.split("run_coordinator:")[0])
     (home / ".prepared").write_text("embedded dagster==1.13.27 mlflow==3.17.2\n")
 
-    _instance(home, monkeypatch)
+    embedded.embedded_instance(home)
 
     assert config.read_text() == embedded.INSTANCE_CONFIG
     assert not config.with_suffix(".yaml.partial").exists()
