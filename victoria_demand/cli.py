@@ -195,6 +195,14 @@ def _contiguous(years: list[int]) -> list[tuple[int, int]]:
     return ranges
 
 
+def _nothing_to_keep(pending: dict, keys, *, force: bool) -> bool:
+    """Whether ``keys`` are all to be made whatever the cleaning gives (never made, or
+    forced), so that one run can clean the year and make the rest."""
+    from victoria_demand.staleness import StaleStatus
+
+    return bool(keys) and (force or all(pending.get(key) == StaleStatus.MISSING for key in keys))
+
+
 def ingest(pipeline: Pipeline, *, force: bool = False) -> list[RunOutcome]:
     """Observe the source; ingest the years whose rows changed (all of them with ``force``),
     one run per range of consecutive years."""
@@ -257,6 +265,11 @@ def run_everything(years: list[int] | None = None, *, force: bool = False) -> li
         staleness = Staleness(pipeline.instance, pipeline.defs)
         return outcome
 
+    # Dagster runs a selection for one partition only if its assets share the partition
+    # set: not while the data ends in a partial year, which clean_demand has and the
+    # December assets have not
+    graph = pipeline.defs.resolve_asset_graph()
+    one_run_per_year = len({graph.get(key).partitions_def for key in YEARLY_ASSETS}) == 1
     for year in years or source_years.years:
         partition = str(year)
         chain = YEARLY_ASSETS if year in source_years.december_years else YEARLY_ASSETS[:1]
@@ -264,20 +277,22 @@ def run_everything(years: list[int] | None = None, *, force: bool = False) -> li
         if not pending:
             print(f"{partition:<15} up to date", flush=True)
             continue
-        if chain[0] in pending:
-            # the year is cleaned in a run of its own (it has a partition set of its own,
-            # with the partial year); its rows decide whether anything downstream is stale
+        downstream = chain[1:]
+        if chain[0] in pending and not (
+            one_run_per_year and _nothing_to_keep(pending, downstream, force=force)
+        ):
+            # the year is cleaned in a run of its own first: its rows decide whether the
+            # model, champion and forecast it has already are stale
             cleaned = execute(run_label("clean", partition), chain[:1], partition)
             outcomes.append(cleaned)
-            if not cleaned.success or len(chain) == 1:
+            if not cleaned.success or not downstream:
                 continue
-            pending = pending_of(chain[1:], partition)
+            pending = pending_of(downstream, partition)
             if not pending:
                 print(f"{partition:<15} rows unchanged: model, champion, forecast up to date")
                 continue
         label = run_label("december", partition)
         # a step that makes several assets (the champion and its forecast) makes them all
-        graph = pipeline.defs.resolve_asset_graph()
         made = {
             key
             for pending_key in pending

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, DagsterInstance
+from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
 from mlflow.tracking import MlflowClient
 
 from victoria_demand_tests.assertions import ORIGINAL_YEARS as YEARS
@@ -94,6 +94,31 @@ def test_every_partition_and_check_is_recorded(first_run):
     assert metadata["december_forecast_plot"].value.startswith("![December")
     assert metadata["mlflow_run"].value.startswith("http://127.0.0.1:5000/#/experiments/")
     assert all_checks_passed(instance, {str(y) for y in YEARS}) == {}
+
+
+def test_a_new_year_is_made_in_one_run(first_run):
+    """Nothing downstream of a new year's rows to keep: its cleaning joins the run that
+    trains, decides and forecasts it."""
+    home, completed = first_run
+    for year in YEARS:
+        assert re.search(
+            rf"^december {year} +ok in [0-9.]+ s: clean_demand, december_model, "
+            "champion_model, december_forecast$",
+            completed.stdout,
+            re.MULTILINE,
+        ), completed.stdout
+    assert "clean 20" not in completed.stdout
+    instance = _instance(home)
+    for year in YEARS:
+        runs = {
+            record.run_id
+            for asset in ("clean_demand", "december_model", "december_forecast")
+            for record in instance.fetch_materializations(
+                AssetRecordsFilter(asset_key=AssetKey(asset), asset_partitions=[str(year)]),
+                limit=10,
+            ).records
+        }
+        assert len(runs) == 1, year
 
 
 def test_forecasts_are_in_the_database(first_run):
