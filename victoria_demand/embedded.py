@@ -5,6 +5,9 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from importlib import metadata
@@ -99,12 +102,20 @@ def _exclusive(lock_file: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _schema_versions() -> str:
+    """The versions that decide what the stores' schemas are."""
+    packages = " ".join(
+        f"{name}=={metadata.version(name)}"
+        for name in ("dagster", "mlflow", "sqlalchemy", "alembic")
+    )
+    return f"{packages} sqlite=={sqlite3.sqlite_version}"
+
+
 def _prepared_marker(home: Path) -> tuple[Path, str]:
     """Where a prepared home says so, and what it says: the versions that made its schemas
     and the instance config it was given (another version or config prepares it again)."""
-    versions = " ".join(f"{name}=={metadata.version(name)}" for name in ("dagster", "mlflow"))
     config = hashlib.sha256(INSTANCE_CONFIG.encode()).hexdigest()[:12]
-    return home / ".prepared", f"{settings.environment()} {versions} config={config}\n"
+    return home / ".prepared", f"{settings.environment()} {_schema_versions()} config={config}\n"
 
 
 def prepare_home(home: Path) -> Path:
@@ -131,19 +142,82 @@ def prepare_home(home: Path) -> Path:
             written = config.with_suffix(".yaml.partial")
             written.write_text(INSTANCE_CONFIG)
             os.replace(written, config)
-        _initialize_instance_storage()
-        if settings.environment() == "embedded":  # the stack's servers own their schemas
+        embedded = settings.environment() == "embedded"  # the stack's servers own theirs
+        _copy_empty_stores(home, with_mlflow=embedded)
+        _initialize_instance_storage(instance_dir)
+        if embedded:
             _initialize_stores(home)
         marker.write_text(prepared_by)
     return instance_dir
 
 
-def _initialize_instance_storage() -> None:
+# The SQLite stores as Dagster and MLflow create them, relative to a home.
+DAGSTER_STORES = (
+    "dagster/history/runs.db",
+    "dagster/history/runs/index.db",
+    "dagster/schedules/schedules.db",
+)
+MLFLOW_STORE = "mlflow.db"
+
+
+def _copy_empty_stores(home: Path, *, with_mlflow: bool) -> None:
+    """Give a new home copies of the empty stores made for these versions, where it has
+    none: creating the schemas takes two seconds (MLflow's alembic migrations, 1.2 s), a
+    copy milliseconds. Without a usable cache, the stores are created in place."""
+    try:
+        empty = _empty_stores()
+    except OSError:
+        return
+    for name in (*DAGSTER_STORES, *([MLFLOW_STORE] if with_mlflow else [])):
+        target = home / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f"{target.name}.partial")
+            shutil.copyfile(empty / name, partial)
+            os.replace(partial, target)
+
+
+def _empty_stores() -> Path:
+    """Empty Dagster and MLflow stores (their schemas, MLflow's Default experiment), made
+    once per set of schema versions under the user's cache folder."""
+    cache = Path(
+        os.environ.get("VICTORIA_DEMAND_CACHE")
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "victoria-demand"
+    )
+    if not cache.is_absolute():  # no home folder to put a cache in (a container's user)
+        raise OSError(f"no cache folder: {cache}")
+    digest = hashlib.sha256(_schema_versions().encode()).hexdigest()[:12]
+    stores = cache / f"empty-stores-{digest}"
+    if stores.is_dir():
+        return stores
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache, prefix=".building-") as scratch:
+        built = Path(scratch) / "stores"
+        instance_dir = dagster_home(built)
+        instance_dir.mkdir(parents=True)
+        (instance_dir / "dagster.yaml").write_text(INSTANCE_CONFIG)
+        _initialize_instance_storage(instance_dir)
+        _mlflow_client(built).search_experiments(max_results=1)  # creates the schema
+        try:
+            built.rename(stores)  # whole or not at all; another process may have won
+        except OSError:
+            if not stores.is_dir():
+                raise
+    return stores
+
+
+def _initialize_instance_storage(instance_dir: Path) -> None:
     """Touch every SQLite storage of the instance so that each schema exists."""
-    instance = DagsterInstance.get()
-    instance.get_runs(limit=1)
-    instance.all_instigator_state()
-    instance.get_latest_materialization_event(AssetKey("raw_demand"))
+    with DagsterInstance.from_config(str(instance_dir)) as instance:
+        instance.get_runs(limit=1)
+        instance.all_instigator_state()
+        instance.get_latest_materialization_event(AssetKey("raw_demand"))
+
+
+def _mlflow_client(home: Path):
+    from mlflow import MlflowClient
+
+    return MlflowClient(f"sqlite:///{home / MLFLOW_STORE}")
 
 
 def _initialize_stores(home: Path) -> None:

@@ -1,10 +1,14 @@
 """The embedded instance: what its config gives the daemon, and homes from earlier releases."""
 
 import inspect
+import sqlite3
+from pathlib import Path
 
 import pytest
+from dagster import DagsterInstance
 from dagster._core.instance.config import PoolGranularity
 from dagster._daemon import backfill, controller
+from mlflow import MlflowClient
 
 from victoria_demand import embedded
 from victoria_demand_tests.state import copy_home, materializations
@@ -53,3 +57,56 @@ def test_a_home_from_an_earlier_release_gets_this_instance_config_and_keeps_its_
     assert config.read_text() == embedded.INSTANCE_CONFIG
     assert not config.with_suffix(".yaml.partial").exists()
     assert materializations(home) == before
+
+
+def _mark(database: Path) -> None:
+    with sqlite3.connect(database) as db:
+        db.execute("create table copied_from_the_cache (x)")
+
+
+def _marked(database: Path) -> bool:
+    with sqlite3.connect(database) as db:
+        return bool(
+            db.execute(
+                "select 1 from sqlite_master where name = 'copied_from_the_cache'"
+            ).fetchall()
+        )
+
+
+def _works(home: Path) -> None:
+    """The prepared home's instance and MLflow store answer, and hold nothing yet."""
+    with DagsterInstance.from_config(str(embedded.dagster_home(home))) as instance:
+        assert instance.get_runs() == []
+    client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
+    assert [e.name for e in client.search_experiments()] == [
+        "victoria-demand-december",
+        "Default",
+    ]
+
+
+def test_a_new_home_gets_copies_of_the_empty_stores_made_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("VICTORIA_DEMAND_CACHE", str(tmp_path / "cache"))
+    embedded.prepare_home(tmp_path / "first")
+    (empty,) = (tmp_path / "cache").iterdir()
+    for store in (*embedded.DAGSTER_STORES, embedded.MLFLOW_STORE):
+        _mark(empty / store)
+
+    second = tmp_path / "second"
+    embedded.prepare_home(second)
+
+    assert list((tmp_path / "cache").iterdir()) == [empty]
+    for store in (*embedded.DAGSTER_STORES, embedded.MLFLOW_STORE):
+        assert _marked(second / store), store
+    assert not list(second.rglob("*.partial"))
+    _works(second)
+
+
+def test_without_a_usable_cache_a_home_creates_its_stores(tmp_path, monkeypatch):
+    unusable = tmp_path / "cache"
+    unusable.write_text("a file, not a folder")
+    monkeypatch.setenv("VICTORIA_DEMAND_CACHE", str(unusable))
+    home = tmp_path / "home"
+
+    embedded.prepare_home(home)
+
+    _works(home)
