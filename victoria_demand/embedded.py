@@ -9,7 +9,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Self
@@ -198,6 +198,10 @@ def _empty_stores() -> Path:
         (instance_dir / "dagster.yaml").write_text(INSTANCE_CONFIG)
         _initialize_instance_storage(instance_dir)
         _mlflow_client(built).search_experiments(max_results=1)  # creates the schema
+        for name in (*DAGSTER_STORES, MLFLOW_STORE):
+            # the run storage is in WAL mode: a copy takes the main file alone
+            with closing(sqlite3.connect(built / name)) as store:
+                store.execute("pragma wal_checkpoint(truncate)")
         try:
             built.rename(stores)  # whole or not at all; another process may have won
         except OSError:

@@ -2,6 +2,7 @@
 
 import inspect
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -60,12 +61,13 @@ def test_a_home_from_an_earlier_release_gets_this_instance_config_and_keeps_its_
 
 
 def _mark(database: Path) -> None:
-    with sqlite3.connect(database) as db:
+    # closed at once: Dagster's run storage is in WAL mode, and a copy is of the main file
+    with closing(sqlite3.connect(database)) as db:
         db.execute("create table copied_from_the_cache (x)")
 
 
 def _marked(database: Path) -> bool:
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db:
         return bool(
             db.execute(
                 "select 1 from sqlite_master where name = 'copied_from_the_cache'"
