@@ -195,8 +195,10 @@ def headless_breakdown(source: Path, scratch: Path) -> None:
     home = scratch / "profiled"
     profile = scratch / "run.prof"
     env = _env(home, source)
-    command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "victoria_demand"]
-    wall, _ = timed([*command, "run"], env)
+    # main() itself: `python -m victoria_demand` ends in os._exit, before cProfile's writing
+    profiled = "import cProfile, sys; from victoria_demand.cli import main; "
+    profiled += "cProfile.run('main([\"run\"])', sys.argv[1])"
+    wall, _ = timed([sys.executable, "-c", profiled, str(profile)], env)
     imports, _ = timed([sys.executable, "-c", "import victoria_demand.definitions"], env)
     stats = pstats.Stats(str(profile))
     print(f"\nwhere `make run` spends its time (fresh home, under cProfile: {wall:.1f} s):")
