@@ -104,3 +104,22 @@ def test_no_years_before_the_home_exists(tmp_path: Path, monkeypatch):
     # a user who exported DAGSTER_HOME as `make dev` uses it, before the first run made it
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "not-yet" / "dagster"))
     assert current_source_years() == NO_YEARS
+
+
+def test_what_dagster_loads_is_left_out_of_garbage_collection(tmp_path: Path):
+    """The definitions, Dagster, MLflow and pandas stay for the process's life: frozen,
+    Python's full collections and its teardown at exit skip them."""
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "VICTORIA_DEMAND_HOME": str(tmp_path)}
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import gc, victoria_demand.definitions; print(gc.get_freeze_count())",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert int(completed.stdout) > 100_000
