@@ -197,7 +197,10 @@ def _empty_stores() -> Path:
         instance_dir.mkdir(parents=True)
         (instance_dir / "dagster.yaml").write_text(INSTANCE_CONFIG)
         _initialize_instance_storage(instance_dir)
-        _mlflow_client(built).search_experiments(max_results=1)  # creates the schema
+        from mlflow import MlflowClient
+
+        # creates the schema (and MLflow's Default experiment, as on any new store)
+        MlflowClient(f"sqlite:///{built / MLFLOW_STORE}").search_experiments(max_results=1)
         for name in (*DAGSTER_STORES, MLFLOW_STORE):
             # the run storage is in WAL mode: a copy takes the main file alone
             with closing(sqlite3.connect(built / name)) as store:
@@ -218,18 +221,12 @@ def _initialize_instance_storage(instance_dir: Path) -> None:
         instance.get_latest_materialization_event(AssetKey("raw_demand"))
 
 
-def _mlflow_client(home: Path):
-    from mlflow import MlflowClient
-
-    return MlflowClient(f"sqlite:///{home / MLFLOW_STORE}")
-
-
 def _initialize_stores(home: Path) -> None:
     from victoria_demand.core.forecast_store import ensure_table
     from victoria_demand.resources import embedded_resources
 
     resources = embedded_resources(home)
-    resources["mlflow"].experiment_id()  # creates mlflow.db, its schema and the experiment
+    resources["mlflow"].experiment_id()  # creates the experiment (and mlflow.db, if not copied)
     ensure_table(resources["forecast_database"].engine)
 
 
