@@ -30,7 +30,9 @@ def copy_home(source: Path, target: Path) -> Path:
     """A copy of a home that works on its own: what a test would otherwise rebuild with a
     whole pipeline run. MLflow's locations are moved to the copy's own artifact folder, so
     runs made in the copy never write into the original."""
-    shutil.copytree(source, target)
+    # Homes copied are finished (no writer): a -wal or -shm file there belongs to a reader
+    # in another worker, empty, and may vanish mid-copy
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.db-wal", "*.db-shm"))
     old, new = f"{source.as_uri()}/", f"{target.as_uri()}/"
     with sqlite3.connect(target / "mlflow.db") as db:
         for table, column in _MLFLOW_LOCATIONS.items():
