@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -19,8 +20,15 @@ from dagster._core.run_coordinator import QueuedRunCoordinator
 
 from victoria_demand import settings
 
-INSTANCE_CONFIG = """\
+_INSTANCE_CONFIG = """\
 # Written by victoria_demand: the embedded instance (SQLite storage in this folder).
+event_log_storage:
+  # Dagster's SQLite event log (the same files), building one engine per database, not
+  # one per statement (victoria_demand/event_log_storage.py)
+  module: victoria_demand.event_log_storage
+  class: EngineKeepingSqliteEventLogStorage
+  config:
+    base_dir: {event_log_dir}
 telemetry:
   enabled: false
 nux:
@@ -91,6 +99,14 @@ def dagster_home(home: Path) -> Path:
     return home / "dagster"
 
 
+def instance_config(instance_dir: Path) -> str:
+    """The embedded instance's dagster.yaml, for the instance in ``instance_dir``: its event
+    log is where Dagster's default SQLite storage keeps it (history/runs)."""
+    # a JSON string is a YAML string too, whatever the folder's name holds
+    event_log_dir = instance_dir.absolute() / "history" / "runs"
+    return _INSTANCE_CONFIG.format(event_log_dir=json.dumps(str(event_log_dir)))
+
+
 @contextmanager
 def _exclusive(lock_file: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``lock_file``; other processes wait for it."""
@@ -114,7 +130,7 @@ def _schema_versions() -> str:
 def _prepared_marker(home: Path) -> tuple[Path, str]:
     """Where a prepared home says so, and what it says: the versions that made its schemas
     and the instance config it was given (another version or config prepares it again)."""
-    config = hashlib.sha256(INSTANCE_CONFIG.encode()).hexdigest()[:12]
+    config = hashlib.sha256(instance_config(dagster_home(home)).encode()).hexdigest()[:12]
     return home / ".prepared", f"{settings.environment()} {_schema_versions()} config={config}\n"
 
 
@@ -127,7 +143,8 @@ def prepare_home(home: Path) -> Path:
     otherwise both stamp the SQLite schemas, which leaves alembic with two heads and the
     home unusable; and runs of a backfill would race to create mlflow.db's schema. A home
     prepared already (its marker names these versions and this config) costs a file read;
-    one prepared by an earlier release gets this release's instance config.
+    one prepared by an earlier release, or moved from another folder, gets this release's
+    instance config for where it is.
     """
     instance_dir = dagster_home(home)
     os.environ["DAGSTER_HOME"] = str(instance_dir)
@@ -137,10 +154,11 @@ def prepare_home(home: Path) -> Path:
         return instance_dir
     instance_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive(home / ".prepare.lock"):
-        if not config.is_file() or config.read_text() != INSTANCE_CONFIG:
+        wanted = instance_config(instance_dir)
+        if not config.is_file() or config.read_text() != wanted:
             # a new file renamed into place: a process starting now reads old or new, whole
             written = config.with_suffix(".yaml.partial")
-            written.write_text(INSTANCE_CONFIG)
+            written.write_text(wanted)
             os.replace(written, config)
         embedded = settings.environment() == "embedded"  # the stack's servers own theirs
         _copy_empty_stores(home, with_mlflow=embedded)
@@ -195,7 +213,7 @@ def _empty_stores() -> Path:
         built = Path(scratch) / "stores"
         instance_dir = dagster_home(built)
         instance_dir.mkdir(parents=True)
-        (instance_dir / "dagster.yaml").write_text(INSTANCE_CONFIG)
+        (instance_dir / "dagster.yaml").write_text(instance_config(instance_dir))
         _initialize_instance_storage(instance_dir)
         from mlflow import MlflowClient
 

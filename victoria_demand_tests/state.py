@@ -12,12 +12,14 @@ from pathlib import Path
 from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
 from mlflow.tracking import MlflowClient
 
+from victoria_demand import embedded
+
 MODEL = "victoria_demand_december"
 ASSETS = ("raw_demand", "clean_demand", "december_model", "champion_model", "december_forecast")
 
 
-# Where mlflow.db records absolute artifact locations (the Dagster instance, the stored
-# assets and the forecast database are found from the home alone).
+# Where mlflow.db records absolute artifact locations (the stored assets and the forecast
+# database are found from the home alone; the instance's dagster.yaml names its folder).
 _MLFLOW_LOCATIONS = {
     "experiments": "artifact_location",
     "runs": "artifact_uri",
@@ -33,6 +35,11 @@ def copy_home(source: Path, target: Path) -> Path:
     # Homes copied are finished (no writer): a -wal or -shm file there belongs to a reader
     # in another worker, empty, and may vanish mid-copy
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.db-wal", "*.db-shm"))
+    # the instance config for the copy's folder, as prepare_home would write it on first use
+    instance_dir = embedded.dagster_home(target)
+    (instance_dir / "dagster.yaml").write_text(embedded.instance_config(instance_dir))
+    marker, prepared_by = embedded._prepared_marker(target)
+    marker.write_text(prepared_by)
     old, new = f"{source.as_uri()}/", f"{target.as_uri()}/"
     with sqlite3.connect(target / "mlflow.db") as db:
         for table, column in _MLFLOW_LOCATIONS.items():

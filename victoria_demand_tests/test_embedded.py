@@ -1,12 +1,13 @@
 """The embedded instance: what its config gives the daemon, and homes from earlier releases."""
 
 import inspect
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from dagster import DagsterInstance
+from dagster import AssetMaterialization, DagsterInstance
 from dagster._core.instance.config import PoolGranularity
 from dagster._daemon import backfill, controller
 from mlflow import MlflowClient
@@ -50,14 +51,27 @@ def test_a_home_from_an_earlier_release_gets_this_instance_config_and_keeps_its_
     home = copy_home(first_run[0], tmp_path / "home")
     before = materializations(home)
     config = embedded.dagster_home(home) / "dagster.yaml"
-    config.write_text(embedded.INSTANCE_CONFIG.split("run_coordinator:")[0])
+    wanted = embedded.instance_config(embedded.dagster_home(home))
+    config.write_text(wanted.split("run_coordinator:")[0])
     (home / ".prepared").write_text("embedded dagster==1.13.27 mlflow==3.17.2\n")
 
     embedded.embedded_instance(home)
 
-    assert config.read_text() == embedded.INSTANCE_CONFIG
+    assert config.read_text() == wanted
     assert not config.with_suffix(".yaml.partial").exists()
     assert materializations(home) == before
+
+
+def test_a_home_moved_to_another_folder_keeps_its_events_there(tmp_path):
+    first, moved = tmp_path / "first", tmp_path / "moved"
+    embedded.prepare_home(first)
+    shutil.move(first, moved)
+
+    instance = embedded.embedded_instance(moved)
+    instance.report_runless_asset_event(AssetMaterialization("raw_demand"))
+
+    assert materializations(moved) == {("raw_demand", None): 1}
+    assert not first.exists()  # nothing written where the home was
 
 
 def _mark(database: Path) -> None:
