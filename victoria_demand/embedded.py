@@ -161,8 +161,9 @@ def prepare_home(home: Path) -> Path:
             written.write_text(wanted)
             os.replace(written, config)
         embedded = settings.environment() == "embedded"  # the stack's servers own theirs
-        _copy_empty_stores(home, with_mlflow=embedded)
-        _initialize_instance_storage(instance_dir)
+        copied = _copy_empty_stores(home, with_mlflow=embedded)
+        if not copied.issuperset(DAGSTER_STORES):  # stores of its own, or no cache to copy
+            _initialize_instance_storage(instance_dir)
         if embedded:
             _initialize_stores(home)
         marker.write_text(prepared_by)
@@ -178,14 +179,16 @@ DAGSTER_STORES = (
 MLFLOW_STORE = "mlflow.db"
 
 
-def _copy_empty_stores(home: Path, *, with_mlflow: bool) -> None:
+def _copy_empty_stores(home: Path, *, with_mlflow: bool) -> set[str]:
     """Give a new home copies of the empty stores made for these versions, where it has
     none: creating the schemas takes two seconds (MLflow's alembic migrations, 1.2 s), a
-    copy milliseconds. Without a usable cache, the stores are created in place."""
+    copy milliseconds. Returns the stores copied; without a usable cache, none (they are
+    created in place)."""
     try:
         empty = _empty_stores()
     except OSError:
-        return
+        return set()
+    copied = set()
     for name in (*DAGSTER_STORES, *([MLFLOW_STORE] if with_mlflow else [])):
         target = home / name
         if not target.exists():
@@ -193,6 +196,8 @@ def _copy_empty_stores(home: Path, *, with_mlflow: bool) -> None:
             partial = target.with_name(f"{target.name}.partial")
             shutil.copyfile(empty / name, partial)
             os.replace(partial, target)
+            copied.add(name)
+    return copied
 
 
 def _empty_stores() -> Path:
