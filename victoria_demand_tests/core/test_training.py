@@ -1,7 +1,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from threadpoolctl import threadpool_info
 
+from victoria_demand.core import training
 from victoria_demand.core.cleaning import clean_year
 from victoria_demand.core.training import (
     calibration_residuals,
@@ -112,3 +114,23 @@ def test_calibration_is_out_of_sample(raw_demand_frame):
     np.testing.assert_allclose(
         shifted.loc[~in_november, "residual"], residuals.loc[~in_november, "residual"]
     )
+
+
+def _blas_threads() -> set[int]:
+    return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+
+def test_the_regressions_run_on_one_blas_thread(raw_demand_frame, monkeypatch):
+    """Two BLAS threads made the calibration's small systems slower, not faster."""
+    threads = []
+
+    def recorded(design):
+        threads.append(_blas_threads())
+        return calibration_residuals(design)
+
+    monkeypatch.setattr(training, "calibration_residuals", recorded)
+    before = _blas_threads()
+    fit_december_model(clean_year(raw_demand_frame, 2013, source="vic.csv"))
+
+    assert threads == [{1}]
+    assert _blas_threads() == before  # the process's own setting, once the fit is done
