@@ -252,14 +252,16 @@ def _check_dates(column: pd.Series, time_utc: pd.Series, name: str) -> None:
 
     A mismatch means the stamps were written in another time zone than they claim.
     """
-    local_dates = time_utc.dt.tz_convert(MELBOURNE).dt.strftime("%Y-%m-%d")
-    mismatch = column.str.strip().to_numpy() != local_dates.to_numpy()
+    # compared as day numbers: formatting 52,608 local dates as text took 0.25 s
+    local_days = time_utc.dt.tz_convert(MELBOURNE).dt.tz_localize(None).to_numpy("datetime64[D]")
+    given_days = pd.to_datetime(column.str.strip(), format="%Y-%m-%d", errors="coerce")
+    mismatch = given_days.to_numpy("datetime64[D]") != local_days  # unreadable: NaT, unequal
     if mismatch.any():
         row = _first_bad(mismatch)
         raise DemandDataError(
             name,
             f"date {column.iloc[row]!r} is not the Melbourne date of the time stamp "
-            f"{time_utc.iloc[row].isoformat()} (expected {local_dates.iloc[row]})",
+            f"{time_utc.iloc[row].isoformat()} (expected {local_days[row]})",
             column="Date",
             line=row + _LINE_OFFSET,
         )
