@@ -173,9 +173,9 @@ def fit_december_model(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SE
     # more in hand-offs than they share, on two cores the calibration took 1.0 s for three
     # years with two threads, 0.4 s with one. One thread also leaves the other cores to the
     # runs beside this one.
+    in_december = design.months == DECEMBER
     with threadpool_limits(limits=1, user_api="blas"):
         residuals = calibration_residuals(design)
-        in_december = design.months == DECEMBER
         regression = design.fit(~in_december)
     # the feature steps are stateless, so with the regression fit on January-November this
     # is the Pipeline that fitting on January-November would give
