@@ -28,7 +28,7 @@ event_log_storage:
   module: victoria_demand.event_log_storage
   class: EngineKeepingSqliteEventLogStorage
   config:
-    base_dir: {event_log_dir}
+    base_dir: {event_log_dir}{run_shard_template}
 telemetry:
   enabled: false
 nux:
@@ -101,10 +101,19 @@ def dagster_home(home: Path) -> Path:
 
 def instance_config(instance_dir: Path) -> str:
     """The embedded instance's dagster.yaml, for the instance in ``instance_dir``: its event
-    log is where Dagster's default SQLite storage keeps it (history/runs)."""
+    log is where Dagster's default SQLite storage keeps it (history/runs), and new runs'
+    databases are copies of the cached empty one, if there is a cache."""
     # a JSON string is a YAML string too, whatever the folder's name holds
     event_log_dir = instance_dir.absolute() / "history" / "runs"
-    return _INSTANCE_CONFIG.format(event_log_dir=json.dumps(str(event_log_dir)))
+    try:
+        template = json.dumps(str(_empty_stores_folder() / RUN_SHARD))
+    except OSError:
+        template_line = ""
+    else:
+        template_line = f"\n    run_shard_template: {template}"
+    return _INSTANCE_CONFIG.format(
+        event_log_dir=json.dumps(str(event_log_dir)), run_shard_template=template_line
+    )
 
 
 @contextmanager
@@ -177,6 +186,8 @@ DAGSTER_STORES = (
     "dagster/schedules/schedules.db",
 )
 MLFLOW_STORE = "mlflow.db"
+# An empty run database of the event log, as Dagster makes one for each run.
+RUN_SHARD = "dagster/history/runs/empty-run.db"
 
 
 def _copy_empty_stores(home: Path, *, with_mlflow: bool) -> set[str]:
@@ -200,31 +211,40 @@ def _copy_empty_stores(home: Path, *, with_mlflow: bool) -> set[str]:
     return copied
 
 
-def _empty_stores() -> Path:
-    """Empty Dagster and MLflow stores (their schemas, MLflow's Default experiment), made
-    once per set of schema versions under the user's cache folder."""
+def _empty_stores_folder() -> Path:
+    """Where the empty stores for these schema versions are (or will be) kept: under the
+    user's cache folder. OSError if there is none."""
     cache = Path(
         os.environ.get("VICTORIA_DEMAND_CACHE")
         or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "victoria-demand"
     )
     if not cache.is_absolute():  # no home folder to put a cache in (a container's user)
         raise OSError(f"no cache folder: {cache}")
-    digest = hashlib.sha256(_schema_versions().encode()).hexdigest()[:12]
-    stores = cache / f"empty-stores-{digest}"
+    # a release that keeps other stores there gets a folder of its own
+    held = " ".join((*DAGSTER_STORES, RUN_SHARD, MLFLOW_STORE))
+    digest = hashlib.sha256(f"{_schema_versions()} {held}".encode()).hexdigest()[:12]
+    return cache / f"empty-stores-{digest}"
+
+
+def _empty_stores() -> Path:
+    """Empty Dagster and MLflow stores (their schemas, MLflow's Default experiment, an empty
+    run database), made once per set of schema versions."""
+    stores = _empty_stores_folder()
     if stores.is_dir():
         return stores
+    cache = stores.parent
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache, prefix=".building-") as scratch:
         built = Path(scratch) / "stores"
         instance_dir = dagster_home(built)
         instance_dir.mkdir(parents=True)
         (instance_dir / "dagster.yaml").write_text(instance_config(instance_dir))
-        _initialize_instance_storage(instance_dir)
+        _initialize_instance_storage(instance_dir, run_shard=Path(RUN_SHARD).stem)
         from mlflow import MlflowClient
 
         # creates the schema (and MLflow's Default experiment, as on any new store)
         MlflowClient(f"sqlite:///{built / MLFLOW_STORE}").search_experiments(max_results=1)
-        for name in (*DAGSTER_STORES, MLFLOW_STORE):
+        for name in (*DAGSTER_STORES, RUN_SHARD, MLFLOW_STORE):
             # the run storage is in WAL mode: a copy takes the main file alone
             with closing(sqlite3.connect(built / name)) as store:
                 store.execute("pragma wal_checkpoint(truncate)")
@@ -236,12 +256,15 @@ def _empty_stores() -> Path:
     return stores
 
 
-def _initialize_instance_storage(instance_dir: Path) -> None:
-    """Touch every SQLite storage of the instance so that each schema exists."""
+def _initialize_instance_storage(instance_dir: Path, run_shard: str | None = None) -> None:
+    """Touch every SQLite storage of the instance so that each schema exists, and the event
+    log of ``run_shard`` (an empty database as Dagster makes one for each run), if named."""
     with DagsterInstance.from_config(str(instance_dir)) as instance:
         instance.get_runs(limit=1)
         instance.all_instigator_state()
         instance.get_latest_materialization_event(AssetKey("raw_demand"))
+        if run_shard:
+            instance.all_logs(run_shard)
 
 
 def _initialize_stores(home: Path) -> None:

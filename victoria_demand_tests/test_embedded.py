@@ -113,6 +113,9 @@ def test_a_new_home_gets_copies_of_the_empty_stores_made_once(tmp_path, monkeypa
     assert list((tmp_path / "cache").iterdir()) == [empty]
     for store in (*embedded.DAGSTER_STORES, embedded.MLFLOW_STORE):
         assert _marked(second / store), store
+    # new runs' event logs are copies of the cache's empty one
+    assert (empty / embedded.RUN_SHARD).is_file()
+    assert str(empty / embedded.RUN_SHARD) in (second / "dagster" / "dagster.yaml").read_text()
     assert not list(second.rglob("*.partial"))
     _works(second)
 
