@@ -1,11 +1,17 @@
-"""Dagster's SQLite event log, with one SQLAlchemy engine per database for the process.
+"""Dagster's SQLite event log, with one open connection per database for the process.
 
-``SqliteEventLogStorage`` builds a new engine for every connection it opens and disposes
-of it after: every event a run writes, and every read of the event log, pays for a new
-engine and its dialect's first-connect setup. A headless run of every year opens 780 such
-connections; under cProfile they took 2.05 s with an engine each, 1.41 s with one engine per
-database. The databases, their schema and the sharding (one file per run beside the index)
-are Dagster's, untouched: the UI, the daemon and ``dagster`` commands read the same files.
+``SqliteEventLogStorage`` builds a new engine for every connection it opens, and disposes of
+both after: every event a run writes, and every read of the event log, opens the database
+file, reads its schema, and on closing (the last connection) merges the write-ahead log into
+the file and deletes it. A headless run of every year opens some 800 such connections. The
+databases, their schema and the sharding (one file per run beside the index) are Dagster's,
+untouched: the UI, the daemon and ``dagster`` commands read the same files.
+
+What the webserver needs from a run's database is that its ``.db`` file changes with each
+event: its watcher of a run's log (watchdog) waits for that file, not for the log beside it.
+Closing the last connection did that as a side effect; here each write to a run's database
+is followed by a checkpoint that copies it into the file, and the run's connection is closed
+when the run ends (which also removes its write-ahead log file).
 
 A run's new database can also be a copy of an empty one Dagster made (``run_shard_template``):
 Dagster creates each with its schema and stamps it with alembic, which reads every migration
@@ -16,13 +22,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from dagster import Field, StringSource
+from dagster import DagsterEventType, Field, StringSource
+from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     INDEX_SHARD_NAME,
     SQLITE_BUSY_TIMEOUT_SECONDS,
@@ -31,19 +39,27 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
 from dagster._serdes import ConfigurableClassData
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, Pool, QueuePool
 
-# the webserver reads the logs of many runs; engines of runs read long ago are let go
+# the webserver reads the logs of many runs; connections to runs read long ago are let go
 KEPT_ENGINES = 32
+RUN_END_EVENTS = frozenset(
+    {DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE, DagsterEventType.RUN_CANCELED}
+)
+# A reader that began before a write keeps the checkpoint from copying it until the reader
+# is done: the webserver's reads take milliseconds.
+CHECKPOINT_ATTEMPTS = 20
+CHECKPOINT_RETRY_SECONDS = 0.005
 
 
 class EngineKeepingSqliteEventLogStorage(SqliteEventLogStorage):
-    """``SqliteEventLogStorage`` that keeps the engine of each database it connects to.
+    """``SqliteEventLogStorage`` that keeps an engine, and its one connection, per database.
 
-    Connections are still opened per use and closed after (``NullPool``, as Dagster's own):
-    closing the last connection to a database checkpoints its write-ahead log into the
-    ``.db`` file, whose change is what the webserver's watcher of a run's log waits for.
-    What is kept is the engine, whose creation cost more than the statement it ran.
+    After each transaction that wrote to a database, its write-ahead log is checkpointed into
+    the ``.db`` file (``PRAGMA wal_checkpoint(PASSIVE)``), as closing every connection after
+    use did: the webserver's watcher sees each event of a run as it is written, and the files
+    hold everything written whether or not the process closes its connections before it
+    ends (``python -m victoria_demand`` leaves with ``os._exit``).
     """
 
     def __init__(
@@ -77,11 +93,8 @@ class EngineKeepingSqliteEventLogStorage(SqliteEventLogStorage):
     def _engine(self, shard: str) -> Engine:
         engine = self._engines.get(shard)
         if engine is None:
-            engine = create_engine(
-                self.conn_string_for_shard(shard),
-                poolclass=NullPool,
-                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
-            )
+            # one connection: Dagster's _db_lock lets one use it at a time
+            engine = self._new_engine(shard, QueuePool, pool_size=1)
             self._engines[shard] = engine
             if len(self._engines) > KEPT_ENGINES:
                 self._engines.popitem(last=False)[1].dispose()
@@ -89,17 +102,43 @@ class EngineKeepingSqliteEventLogStorage(SqliteEventLogStorage):
             self._engines.move_to_end(shard)
         return engine
 
+    def _new_engine(self, shard: str, poolclass: type[Pool], **pool_options: int) -> Engine:
+        return create_engine(
+            self.conn_string_for_shard(shard),
+            poolclass=poolclass,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+            **pool_options,
+        )
+
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:
-        # Dagster's _connect, with the engine kept rather than built and disposed of
+        # Dagster's _connect, with the engine and its connection kept
         with self._db_lock:
             engine = self._engine(shard)
             if shard not in self._initialized_dbs:
                 if not self._copied_template(shard):
-                    self._initdb(engine)
+                    # as Dagster does it: on an engine whose connections close after use
+                    self._initdb(self._new_engine(shard, NullPool))
                 self._initialized_dbs.add(shard)
-            with engine.connect() as connection, connection.begin():
-                yield connection
+            with engine.connect() as connection:
+                database = connection.connection.dbapi_connection
+                changes = database.total_changes
+                with connection.begin():
+                    yield connection
+                if database.total_changes != changes:
+                    # only the watcher of a run's log waits for its file; the index is
+                    # brought up to date as readers allow
+                    _checkpoint(connection, CHECKPOINT_ATTEMPTS if shard != INDEX_SHARD_NAME else 1)
+
+    def store_event(self, event: EventLogEntry) -> None:
+        super().store_event(event)
+        if event.dagster_event_type in RUN_END_EVENTS and event.run_id:
+            # the run writes no more: close its database, which also removes its
+            # write-ahead log file (the last connection to close merges and deletes it)
+            with self._db_lock:
+                engine = self._engines.pop(event.run_id, None)
+                if engine is not None:
+                    engine.dispose()
 
     def _copied_template(self, shard: str) -> bool:
         """Create a new run's database as a copy of the template; False if there is no
@@ -124,9 +163,26 @@ class EngineKeepingSqliteEventLogStorage(SqliteEventLogStorage):
             partial.unlink()
         return True
 
+    def wipe(self) -> None:
+        self._close_databases()  # before Dagster deletes the runs' files
+        super().wipe()
+
     def dispose(self) -> None:
         super().dispose()
+        self._close_databases()
+
+    def _close_databases(self) -> None:
         with self._db_lock:
             for engine in self._engines.values():
                 engine.dispose()
             self._engines.clear()
+
+
+def _checkpoint(connection: Connection, attempts: int) -> None:
+    """Copy what the write-ahead log holds into the database file, waiting a little for
+    readers that began before the last write; what they hold back is copied next time."""
+    for _ in range(attempts):
+        busy, logged, copied = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+        if not busy and copied == logged:
+            return
+        time.sleep(CHECKPOINT_RETRY_SECONDS)

@@ -2,14 +2,19 @@
 runs' databases copied from an empty one Dagster made."""
 
 import json
+import logging
 import os
+import queue
 import sqlite3
+import threading
+import time
 from contextlib import closing
 from pathlib import Path
 from unittest.mock import patch
 
 import pytest
 from dagster import DagsterInstance, job, op
+from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from victoria_demand import embedded, event_log_storage
@@ -39,37 +44,78 @@ def instance(tmp_path):
         yield opened
 
 
-def test_a_run_builds_one_engine_per_database_it_writes(instance, monkeypatch):
-    built = []
-    create_engine = event_log_storage.create_engine
+def test_a_run_writes_its_events_on_one_connection_closed_when_it_ends(instance, monkeypatch):
+    opened = []
+    connect = sqlite3.connect
 
-    def counted(url, **kwargs):
-        built.append(str(url))
-        return create_engine(url, **kwargs)
+    def counted(database, *args, **kwargs):
+        opened.append(Path(database).name)
+        return connect(database, *args, **kwargs)
 
-    monkeypatch.setattr(event_log_storage, "create_engine", counted)
+    monkeypatch.setattr(sqlite3.dbapi2, "connect", counted)  # what SQLAlchemy calls
     result = two_steps.execute_in_process(instance=instance)
+    monkeypatch.undo()
 
     assert isinstance(
         instance.event_log_storage, event_log_storage.EngineKeepingSqliteEventLogStorage
     )
-    events = instance.all_logs(result.run_id)
-    assert len(events) > 15  # each written on a connection of its own
-    databases = [Path(url).name for url in built]
-    assert f"{result.run_id}.db" in databases
-    assert len(databases) == len(set(databases))
-
-
-def test_every_event_is_in_the_run_file_itself_when_written(instance):
-    """The webserver follows a run's log by watching its .db file change, so each commit
-    must reach that file (a connection left open would keep events in the -wal file)."""
-    result = two_steps.execute_in_process(instance=instance)
-
+    assert opened.count(f"{result.run_id}.db") == 1
+    # closed at the run's end, which merged its write-ahead log into the file and removed it
     shard = Path(instance.event_log_storage.path_for_shard(result.run_id))
-    # immutable: read the .db file alone, never a write-ahead log beside it
-    with closing(sqlite3.connect(f"{shard.as_uri()}?immutable=1", uri=True)) as db:
-        (stored,) = db.execute("select count(*) from event_logs").fetchone()
-    assert stored == len(instance.all_logs(result.run_id))
+    assert not shard.with_name(f"{shard.name}-wal").exists()
+    assert len(instance.all_logs(result.run_id)) > 15
+
+
+def _message(run_id: str, message: str) -> EventLogEntry:
+    return EventLogEntry(
+        error_info=None,
+        level=logging.INFO,
+        user_message=message,
+        run_id=run_id,
+        timestamp=time.time(),
+    )
+
+
+def test_the_webservers_watcher_of_a_run_sees_each_event_as_it_is_written(tmp_path):
+    """The webserver follows a run's log with Dagster's watcher, which waits for the run's
+    .db file to change: each event must reach that file, not only the write-ahead log beside
+    it, while the run's connection stays open."""
+    storage = event_log_storage.EngineKeepingSqliteEventLogStorage(str(tmp_path / "runs"))
+    storage.store_event(_message("a-run", "the run starts"))  # its database, in WAL mode
+    seen = queue.Queue()
+    storage.watch("a-run", None, lambda entry, cursor: seen.put(entry.user_message))
+    try:
+        for number in range(3):
+            storage.store_event(_message("a-run", f"event {number}"))
+            while seen.get(timeout=10) != f"event {number}":
+                pass
+    finally:
+        storage.dispose()
+
+
+def test_an_event_reaches_the_run_file_once_a_reader_that_began_before_it_is_done(tmp_path):
+    """A reader's snapshot from before a write holds the checkpoint back (the webserver
+    reading the log as the run writes): the write waits for it, briefly."""
+    storage = event_log_storage.EngineKeepingSqliteEventLogStorage(str(tmp_path / "runs"))
+    storage.store_event(_message("a-run", "the run starts"))
+    shard = Path(storage.path_for_shard("a-run"))
+    reader = sqlite3.connect(shard, check_same_thread=False, isolation_level=None)
+    reader.execute("begin")
+    reader.execute("select count(*) from event_logs").fetchone()
+    done_reading = threading.Timer(0.03, reader.execute, ("commit",))
+    done_reading.start()
+    try:
+        storage.store_event(_message("a-run", "written while the reader reads"))
+        done_reading.join()
+        reader.close()
+        # the run's connection still open: what is in the file is what the checkpoint copied
+        with closing(sqlite3.connect(f"{shard.as_uri()}?immutable=1", uri=True)) as db:
+            (in_file,) = db.execute("select count(*) from event_logs").fetchone()
+    finally:
+        done_reading.join()
+        reader.close()
+        storage.dispose()
+    assert in_file == 2
 
 
 def _schema(database: Path) -> list[tuple]:
