@@ -6,10 +6,10 @@ import logging
 import os
 import queue
 import sqlite3
-import threading
 import time
 from contextlib import closing
 from pathlib import Path
+from types import SimpleNamespace
 from unittest.mock import patch
 
 import pytest
@@ -36,11 +36,27 @@ def two_steps():
 
 
 @pytest.fixture
-def instance(tmp_path):
-    instance_dir = tmp_path / "dagster"
+def made_by_dagster(tmp_path) -> Path:
+    """An empty run database as Dagster's own SQLite event log makes one."""
+    storage = SqliteEventLogStorage(str(tmp_path / "dagster-made"))
+    storage.get_logs_for_run("empty-run")
+    return Path(storage.path_for_shard("empty-run"))
+
+
+def _instance_with_template(instance_dir: Path, template: Path) -> DagsterInstance:
     instance_dir.mkdir()
-    (instance_dir / "dagster.yaml").write_text(embedded.instance_config(instance_dir))
-    with DagsterInstance.from_config(str(instance_dir)) as opened:
+    config = embedded.instance_config(instance_dir)
+    line = next(line for line in config.splitlines() if "run_shard_template" in line)
+    (instance_dir / "dagster.yaml").write_text(
+        config.replace(line, f"    run_shard_template: {json.dumps(str(template))}")
+    )
+    return DagsterInstance.from_config(str(instance_dir))
+
+
+@pytest.fixture
+def instance(tmp_path, made_by_dagster):
+    """The embedded instance's config, with a template of its own (not the user's cache)."""
+    with _instance_with_template(tmp_path / "dagster", made_by_dagster) as opened:
         yield opened
 
 
@@ -93,28 +109,34 @@ def test_the_webservers_watcher_of_a_run_sees_each_event_as_it_is_written(tmp_pa
         storage.dispose()
 
 
-def test_an_event_reaches_the_run_file_once_a_reader_that_began_before_it_is_done(tmp_path):
+def test_an_event_reaches_the_run_file_once_a_reader_that_began_before_it_is_done(
+    tmp_path, monkeypatch
+):
     """A reader's snapshot from before a write holds the checkpoint back (the webserver
     reading the log as the run writes): the write waits for it, briefly."""
     storage = event_log_storage.EngineKeepingSqliteEventLogStorage(str(tmp_path / "runs"))
     storage.store_event(_message("a-run", "the run starts"))
     shard = Path(storage.path_for_shard("a-run"))
-    reader = sqlite3.connect(shard, check_same_thread=False, isolation_level=None)
+    reader = sqlite3.connect(shard, isolation_level=None)
     reader.execute("begin")
     reader.execute("select count(*) from event_logs").fetchone()
-    done_reading = threading.Timer(0.03, reader.execute, ("commit",))
-    done_reading.start()
+    waits = []
+
+    def reader_done_meanwhile(seconds: float) -> None:
+        waits.append(seconds)
+        if reader.in_transaction:
+            reader.execute("commit")
+
+    monkeypatch.setattr(event_log_storage, "time", SimpleNamespace(sleep=reader_done_meanwhile))
     try:
         storage.store_event(_message("a-run", "written while the reader reads"))
-        done_reading.join()
-        reader.close()
         # the run's connection still open: what is in the file is what the checkpoint copied
         with closing(sqlite3.connect(f"{shard.as_uri()}?immutable=1", uri=True)) as db:
             (in_file,) = db.execute("select count(*) from event_logs").fetchone()
     finally:
-        done_reading.join()
         reader.close()
         storage.dispose()
+    assert waits == [event_log_storage.CHECKPOINT_RETRY_SECONDS]
     assert in_file == 2
 
 
@@ -125,24 +147,6 @@ def _schema(database: Path) -> list[tuple]:
             *db.execute("select version_num from alembic_version"),
             db.execute("pragma journal_mode").fetchone(),
         ]
-
-
-@pytest.fixture
-def made_by_dagster(tmp_path) -> Path:
-    """An empty run database as Dagster's own SQLite event log makes one."""
-    storage = SqliteEventLogStorage(str(tmp_path / "dagster-made"))
-    storage.get_logs_for_run("empty-run")
-    return Path(storage.path_for_shard("empty-run"))
-
-
-def _instance_with_template(instance_dir: Path, template: Path) -> DagsterInstance:
-    instance_dir.mkdir()
-    config = embedded.instance_config(instance_dir)
-    line = next(line for line in config.splitlines() if "run_shard_template" in line)
-    (instance_dir / "dagster.yaml").write_text(
-        config.replace(line, f"    run_shard_template: {json.dumps(str(template))}")
-    )
-    return DagsterInstance.from_config(str(instance_dir))
 
 
 def test_a_new_run_database_is_a_copy_of_the_template_with_dagster_schema(
