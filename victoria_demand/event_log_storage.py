@@ -181,8 +181,9 @@ class EngineKeepingSqliteEventLogStorage(SqliteEventLogStorage):
 def _checkpoint(connection: Connection, attempts: int) -> None:
     """Copy what the write-ahead log holds into the database file, waiting a little for
     readers that began before the last write; what they hold back is copied next time."""
-    for _ in range(attempts):
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(CHECKPOINT_RETRY_SECONDS)
         busy, logged, copied = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
         if not busy and copied == logged:
             return
-        time.sleep(CHECKPOINT_RETRY_SECONDS)
