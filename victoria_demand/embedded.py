@@ -23,8 +23,8 @@ from victoria_demand import settings
 _INSTANCE_CONFIG = """\
 # Written by victoria_demand: the embedded instance (SQLite storage in this folder).
 event_log_storage:
-  # Dagster's SQLite event log (the same files), building one engine per database, not
-  # one per statement (victoria_demand/event_log_storage.py)
+  # Dagster's SQLite event log (the same files), with one connection kept per database
+  # and new runs' databases copied from an empty one (victoria_demand/event_log_storage.py)
   module: victoria_demand.event_log_storage
   class: EngineKeepingSqliteEventLogStorage
   config:

@@ -1,5 +1,6 @@
-"""The embedded instance's event log: Dagster's SQLite files, one engine per database, new
-runs' databases copied from an empty one Dagster made."""
+"""The embedded instance's event log: Dagster's SQLite files, one connection kept per
+database and checkpointed after writes, new runs' databases copied from an empty one Dagster
+made."""
 
 import json
 import logging
