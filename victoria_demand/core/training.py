@@ -169,14 +169,14 @@ def calibration_residuals(design: YearDesign) -> pd.DataFrame:
 def fit_december_model(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET) -> DecemberModel:
     split = split_december(clean)
     design = year_design(clean, feature_set)
-    # The systems are small (338 columns; a month's 1,400 rows at a time): BLAS threads cost
-    # more in hand-offs than they share, on two cores the calibration took 1.0 s for three
-    # years with two threads, 0.4 s with one. One thread also leaves the other cores to the
-    # runs beside this one.
+    # The calibration's systems are small (338 columns; a month's 1,400 rows at a time): BLAS
+    # threads cost more in hand-offs than they share (on two cores, 0.12 s a year with one
+    # thread, 0.25-0.32 s with two). The final fit is one QR of 16,000 rows, which two
+    # threads share well (0.25-0.47 s a year with one, 0.16 s with two).
     in_december = design.months == DECEMBER
     with threadpool_limits(limits=1, user_api="blas"):
         residuals = calibration_residuals(design)
-        regression = design.fit(~in_december)
+    regression = design.fit(~in_december)
     # the feature steps are stateless, so with the regression fit on January-November this
     # is the Pipeline that fitting on January-November would give
     pipeline = Pipeline([*design.features.steps, ("regression", regression)])
