@@ -39,7 +39,7 @@ def _imported_frozen() -> Callable[[], int]:
         gc.freeze()
         young, middle, full = gc.get_threshold()
         # Full collections come ten times rarer: a fresh run made six, 0.1 s each, all
-        # scanning what the first year's step imports (scikit-learn, matplotlib, skops),
+        # scanning what the first year's step imports (scikit-learn, matplotlib, pvlib),
         # and its peak memory was the same without them. Young cycles are collected as ever.
         gc.set_threshold(young, middle, full * 10)
         gc.enable()

@@ -27,7 +27,7 @@ from victoria_demand.embedded import embedded_instance, prepare_home
 # message says it all. Anything else is a bug and keeps its traceback.
 RUN_LABEL_TAG = "victoria_demand/run"  # how the console names a run: "december 2013"
 USER_ERRORS = frozenset(
-    {"DemandDataError", "ServiceUnavailableError", "UntrustedModelError", "OutdatedModelError"}
+    {"DemandDataError", "ServiceUnavailableError", "InvalidModelError", "OutdatedModelError"}
 )
 
 

@@ -5,6 +5,7 @@ from dagster import AssetExecutionContext, AssetsDefinition, MetadataValue, Outp
 
 from victoria_demand.automation import when_missing_or_stale
 from victoria_demand.core.feature_set import FEATURE_SET
+from victoria_demand.core.model_format import MODEL_FORMAT_VERSION
 from victoria_demand.partitions import YearPartitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
@@ -84,8 +85,9 @@ def training_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
             kinds={"scikitlearn", "mlflow"},
             partitions_def=partitions.december,
             # the data version derives from this and the clean year's: retraining on the
-            # same rows with the same features is the same model to everything downstream
-            code_version=f"features-{FEATURE_SET.version}",
+            # same rows with the same features is the same model to everything downstream.
+            # A new model format retrains too: this release reads no other.
+            code_version=f"features-{FEATURE_SET.version}.format-{MODEL_FORMAT_VERSION}",
             automation_condition=when_missing_or_stale(),
             description=(
                 "A linear regression on the declared feature set, fit on January-November "

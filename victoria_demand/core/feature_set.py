@@ -5,7 +5,9 @@ models by it) does not pay for importing it."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 MODEL_INPUTS = ("time_utc", "temperature_c", "holiday")
 
@@ -31,6 +33,20 @@ class FeatureSet:
 
     def describe(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_description(cls, description: Mapping[str, Any]) -> FeatureSet:
+        """The feature set that ``describe()`` gave, read back from JSON (lists as tuples)."""
+        expected = {field.name for field in fields(cls)}
+        if set(description) != expected:
+            raise ValueError(
+                f"a feature set has the fields {sorted(expected)}, not {sorted(description)}"
+            )
+        return cls(**{name: _as_tuples(value) for name, value in description.items()})
+
+
+def _as_tuples(value: Any) -> Any:
+    return tuple(_as_tuples(item) for item in value) if isinstance(value, list) else value
 
 
 FEATURE_SET = FeatureSet(

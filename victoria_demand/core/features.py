@@ -30,9 +30,6 @@ from victoria_demand.core.calendar import (
     melbourne_calendar,
     solar_elevation_degrees,
 )
-
-# FeatureSet is also found here by the models logged before it moved to feature_set.py:
-# their skops files name it victoria_demand.core.features.FeatureSet
 from victoria_demand.core.feature_set import FEATURE_SET, SATURDAY, FeatureSet
 
 BLOCKS_PER_DAY = 6  # four-hour blocks of the day

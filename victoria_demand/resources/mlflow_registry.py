@@ -25,7 +25,11 @@ from pydantic import PrivateAttr
 from victoria_demand.core.champion import ChampionDecision, current_champion
 from victoria_demand.core.feature_set import FEATURE_SET, FeatureSet
 from victoria_demand.core.intervals import CALIBRATION_MONTHS
-from victoria_demand.core.model_format import OutdatedModelError, model_requirements
+from victoria_demand.core.model_format import (
+    OutdatedModelError,
+    model_requirements,
+    write_pipeline,
+)
 from victoria_demand.core.retry import call_with_retries
 from victoria_demand.serving import pyfunc_model
 
@@ -35,7 +39,7 @@ if TYPE_CHECKING:
 
 DECISION_TAG_PREFIX = "champion_decision."
 # where a logged model's files land: MLflow copies pyfunc artifacts to artifacts/<file name>
-ARTIFACT_FILES = {"pipeline": "pipeline.skops", "residuals": "residuals.json"}
+ARTIFACT_FILES = {"pipeline": "pipeline.json", "residuals": "residuals.json"}
 FEATURE_SET_TAG = "feature_set_version"
 _NOT_FOUND = ErrorCode.Name(RESOURCE_DOES_NOT_EXIST)
 # MLflow's HTTP client retries on its own, by default for minutes; bound it, and let
@@ -184,8 +188,6 @@ class MlflowRegistry(ConfigurableResource):
         feature_set: FeatureSet,
         images: dict[str, bytes],
     ) -> tuple[str, str, dict[str, float]]:
-        import skops.io  # slow to import: only the step that logs a model needs it
-
         params = {
             "year": year,
             "algorithm": type(model.pipeline[-1]).__name__,
@@ -218,7 +220,7 @@ class MlflowRegistry(ConfigurableResource):
             forecast_csv = model.forecast.to_csv(index=False, float_format="%.1f").encode()
             _log_files({**images, "december_forecast.csv": forecast_csv})
             pipeline_file = Path(scratch) / ARTIFACT_FILES["pipeline"]
-            skops.io.dump(model.pipeline, pipeline_file)
+            write_pipeline(model.pipeline, pipeline_file)
             residuals_file = Path(scratch) / ARTIFACT_FILES["residuals"]
             residuals_file.write_text(json.dumps(model.forecaster.residuals.as_dict()))
             model_info = mlflow.pyfunc.log_model(
@@ -284,8 +286,8 @@ class MlflowRegistry(ConfigurableResource):
 
     @_retried
     def load_version(self, version: str) -> DemandForecaster:
-        """A registered version's forecaster, from its skops and JSON artifacts (never
-        unpickled, never run as code)."""
+        """A registered version's forecaster, from its two JSON artifacts (never unpickled,
+        never run as code)."""
         uri = f"models:/{self.registered_model_name}/{version}"
         # resolved through this registry, not the process-wide one
         location = self.client.get_model_version_download_uri(self.registered_model_name, version)

@@ -2,8 +2,8 @@
 behind MLflow's loader and REST server.
 
 The model is logged as code (MLflow's "models from code", no pickle): ``model_code.py``
-names this class, and the fitted pipeline travels as a ``skops`` file that is loaded with
-this project's allow-list, the same way the pipeline loads it.
+names this class, and the fitted pipeline travels as a JSON document of its feature set and
+coefficients (``core.model_format``), read the same way the pipeline's own steps read it.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from victoria_demand.core.forecaster import (
     ForecastRequestError,
 )
 from victoria_demand.core.intervals import ResidualQuantiles
-from victoria_demand.core.model_format import load_skops_model
+from victoria_demand.core.model_format import read_pipeline
 
-PIPELINE_ARTIFACT = "pipeline"  # the fitted scikit-learn Pipeline, skops
+PIPELINE_ARTIFACT = "pipeline"  # the fitted scikit-learn Pipeline, as JSON
 RESIDUALS_ARTIFACT = "residuals"  # the band's offsets, JSON
 CODE_FILE = Path(__file__).with_name("model_code.py")
 
@@ -55,7 +55,7 @@ SIGNATURE = ModelSignature(
 
 def load_forecaster(pipeline_file: Path, residuals_file: Path, label: str) -> DemandForecaster:
     return DemandForecaster(
-        pipeline=load_skops_model(pipeline_file, label),
+        pipeline=read_pipeline(pipeline_file, label),
         residuals=ResidualQuantiles.from_dict(json.loads(residuals_file.read_text())),
     )
 

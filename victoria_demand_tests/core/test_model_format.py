@@ -1,70 +1,85 @@
-import io
+import dataclasses
+import json
 import zipfile
 
 import numpy as np
-import pandas as pd
 import pytest
-import skops.io
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.linear_model import LinearRegression
-from sklearn.pipeline import Pipeline
 
 from victoria_demand.core.cleaning import clean_year
-from victoria_demand.core.model_format import UntrustedModelError, load_skops_model
-from victoria_demand.core.training import model_inputs
+from victoria_demand.core.feature_set import FEATURE_SET, FeatureSet
+from victoria_demand.core.model_format import (
+    InvalidModelError,
+    OutdatedModelError,
+    pipeline_document,
+    pipeline_from_document,
+    read_pipeline,
+    write_pipeline,
+)
+from victoria_demand.core.training import fit_december_model, model_inputs
 
 
-class Smuggler(TransformerMixin, BaseEstimator):
-    """A type nobody declared trusted: loading it could run its code."""
-
-    def fit(self, X, y=None):
-        return self
-
-    def transform(self, X):
-        return X
+@pytest.fixture(scope="module")
+def clean_2014(raw_demand_frame):
+    return clean_year(raw_demand_frame, 2014, source="vic.csv")
 
 
-def test_our_model_round_trips(tmp_path, raw_demand_frame, december_models):
-    clean = clean_year(raw_demand_frame, 2014, source="vic.csv")
-    model = december_models[2014]
-    path = tmp_path / "model.skops"
-    skops.io.dump(model.pipeline, path)
-    loaded = load_skops_model(path, "test model")
-    inputs = model_inputs(clean.tail(48))
-    np.testing.assert_allclose(loaded.predict(inputs), model.pipeline.predict(inputs))
+def test_our_model_round_trips_to_the_same_numbers(tmp_path, clean_2014, december_models):
+    pipeline = december_models[2014].pipeline
+    path = tmp_path / "pipeline.json"
+    write_pipeline(pipeline, path)
+    loaded = read_pipeline(path, "test model")
+    inputs = model_inputs(clean_2014)
+    np.testing.assert_array_equal(loaded.predict(inputs), pipeline.predict(inputs))
+    regression = loaded.named_steps["regression"]
+    assert list(regression.feature_names_in_) == list(pipeline[-1].feature_names_in_)
+    # plain data a person can read: a coefficient per named regressor
+    document = json.loads(path.read_text())
+    assert document["feature_set"]["version"] == FEATURE_SET.version
+    assert len(document["coefficients"]) == regression.n_features_in_ > 300
 
 
-def test_a_model_that_names_the_feature_set_by_its_former_module_loads(
-    tmp_path, raw_demand_frame, december_models
-):
-    """Versions registered before the feature set had a module of its own name it
-    victoria_demand.core.features.FeatureSet; they keep loading, with the same answers."""
-    model = december_models[2014]
-    current = '"__module__": "victoria_demand.core.feature_set"'
-    path = tmp_path / "model.skops"
-    with (
-        zipfile.ZipFile(io.BytesIO(skops.io.dumps(model.pipeline))) as logged,
-        zipfile.ZipFile(path, "w") as archive,
-    ):
-        for member in logged.namelist():
-            content = logged.read(member)
-            if member == "schema.json":
-                assert current.encode() in content
-                content = content.replace(
-                    current.encode(), b'"__module__": "victoria_demand.core.features"'
-                )
-            archive.writestr(member, content)
-    assert "victoria_demand.core.features.FeatureSet" in skops.io.get_untrusted_types(file=path)
-    loaded = load_skops_model(path, "model of an earlier release")
-    inputs = model_inputs(clean_year(raw_demand_frame, 2014, source="vic.csv").tail(48))
-    np.testing.assert_allclose(loaded.predict(inputs), model.pipeline.predict(inputs))
+def test_the_feature_set_travels_with_the_model(tmp_path, clean_2014):
+    """A version trained on other knots (as an earlier feature set had) loads with them."""
+    other = dataclasses.replace(FEATURE_SET, version="test", cooling_knots_c=(20.0, 28.0))
+    pipeline = fit_december_model(clean_2014, other).pipeline
+    path = tmp_path / "pipeline.json"
+    write_pipeline(pipeline, path)
+    loaded = read_pipeline(path, "model of another feature set")
+    assert loaded.named_steps["regressors"].feature_set == other
+    assert FeatureSet.from_description(json.loads(json.dumps(other.describe()))) == other
+    inputs = model_inputs(clean_2014.tail(200))
+    np.testing.assert_array_equal(loaded.predict(inputs), pipeline.predict(inputs))
 
 
-def test_an_untrusted_type_is_refused_before_loading(tmp_path):
-    X = pd.DataFrame({"a": [0.0, 1.0, 2.0]})
-    pipeline = Pipeline([("smuggler", Smuggler()), ("regression", LinearRegression())])
-    pipeline.fit(X, [0.0, 1.0, 2.0])
-    path = tmp_path / "model.skops"
-    skops.io.dump(pipeline, path)
-    with pytest.raises(UntrustedModelError, match="Smuggler"):
-        load_skops_model(path, "crafted model")
+def test_coefficients_for_other_regressors_are_refused(december_models):
+    document = pipeline_document(december_models[2014].pipeline)
+    document["coefficients"]["cooling_above_99c_workday_b0"] = 1.0
+    with pytest.raises(InvalidModelError, match="cooling_above_99c_workday_b0"):
+        pipeline_from_document(document, "altered model")
+    document = pipeline_document(december_models[2014].pipeline)
+    document["coefficients"] = dict(reversed(document["coefficients"].items()))
+    with pytest.raises(InvalidModelError, match="their order"):
+        pipeline_from_document(document, "reordered model")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"format": "pickle"}, "not a victoria_demand.linear_pipeline document"),
+        ({"format_version": 99}, "format version 99"),
+        ({"intercept": "os.system"}, "malformed"),
+        ({"feature_set": {"version": "3"}}, "malformed"),
+    ],
+)
+def test_a_document_not_ours_is_refused(december_models, change, message):
+    document = {**pipeline_document(december_models[2014].pipeline), **change}
+    with pytest.raises(InvalidModelError, match=message):
+        pipeline_from_document(document, "crafted model")
+
+
+def test_a_file_of_an_earlier_release_names_what_to_do(tmp_path):
+    path = tmp_path / "pipeline.skops"
+    with zipfile.ZipFile(path, "w") as archive:  # skops files are zip archives
+        archive.writestr("schema.json", "{}")
+    with pytest.raises(OutdatedModelError, match=r"skops .* --force"):
+        read_pipeline(path, "model of an earlier release")

@@ -16,12 +16,11 @@ def registry(tmp_path, use_mlflow_store) -> MlflowRegistry:
 
 def _log_sklearn_model(registry: MlflowRegistry, register: bool) -> tuple[str, str]:
     """A run with a tiny model in scikit-learn's flavour, as releases before the pyfunc
-    logged them (model.skops at the root): (run id, model URI)."""
+    logged them (no pipeline.json): (run id, model URI)."""
     with mlflow.start_run(experiment_id=registry.experiment_id()) as run:
         info = mlflow.sklearn.log_model(
             sk_model=LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0]),
             name="model",
-            serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_SKOPS,
             registered_model_name=registry.registered_model_name if register else None,
         )
     return run.info.run_id, info.model_uri

@@ -111,7 +111,7 @@ def test_parquet_objects_in_the_bucket(stack, backfill):
     }
     assert expected <= keys
     assert any(
-        key.startswith("mlflow/") and key.endswith("artifacts/pipeline.skops") for key in keys
+        key.startswith("mlflow/") and key.endswith("artifacts/pipeline.json") for key in keys
     )
 
 
