@@ -160,8 +160,14 @@ class DemandRegressors(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        design = pd.DataFrame(self._design(X), index=X.index)
-        return design.loc[:, self.feature_names_out_]
+        columns = self._design(X)
+        # One float block, filled column by column in the fitted order (each column
+        # contiguous): a DataFrame from the dict would stack the columns into blocks, and
+        # ordering them would copy the matrix again.
+        matrix = np.empty((len(X), len(self.feature_names_out_)), order="F")
+        for position, name in enumerate(self.feature_names_out_):
+            matrix[:, position] = columns[name]
+        return pd.DataFrame(matrix, index=X.index, columns=self.feature_names_out_)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return self.feature_names_out_
