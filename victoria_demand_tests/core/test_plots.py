@@ -30,10 +30,14 @@ def test_forecast_plot_is_a_png_and_inlines_as_markdown(model_2013):
 
 def test_learned_response_heats_and_cools(model_2013):
     afternoon = pd.Timestamp("2013-12-10 15:00", tz="Australia/Melbourne").tz_convert("UTC")
-    response = steady_temperature_response(
-        model_2013.pipeline, afternoon, np.array([8.0, 18.0, 38.0])
-    )
-    cold, mild, hot = response
+    night = pd.Timestamp("2013-12-10 04:00", tz="Australia/Melbourne").tz_convert("UTC")
+    temperatures = np.array([8.0, 18.0, 38.0])
+    responses = steady_temperature_response(model_2013.pipeline, [afternoon, night], temperatures)
+    assert responses.shape == (2, 3)
+    for instant, response in zip([afternoon, night], responses, strict=True):
+        alone = steady_temperature_response(model_2013.pipeline, [instant], temperatures)
+        np.testing.assert_allclose(response, alone[0])  # as if asked one instant at a time
+    cold, mild, hot = responses[0]
     assert hot > mild + 1500  # air conditioning on a hot afternoon
     assert cold > mild  # heating on a cold one
     assert png_bytes(temperature_response_figure(model_2013.pipeline, 2013)).startswith(
