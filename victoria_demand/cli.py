@@ -292,13 +292,16 @@ def run_everything(years: list[int] | None = None, *, force: bool = False) -> li
                 print(f"{partition:<15} rows unchanged: model, champion, forecast up to date")
                 continue
         label = run_label("december", partition)
-        # a step that makes several assets (the champion and its forecast) makes them all
+        # a step that makes several assets (the champion and its forecast) makes them all;
+        # and what follows the first outdated asset reads it, so it is outdated once the run
+        # has made that one (a new model version is a new champion to decide): the run makes
+        # the rest of the chain too
         made = {
             key
             for pending_key in pending
             for key in graph.get(pending_key).execution_set_asset_keys
         }
-        selection = [key for key in chain if key in made]
+        selection = chain[min(chain.index(key) for key in made) :]
         # what the selected steps read, and no run re-checks, must have passed its checks
         upstream = chain[: chain.index(selection[0])]
         failed = failed_blocking_checks(pipeline.instance, pipeline.defs, upstream, partition)

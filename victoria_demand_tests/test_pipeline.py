@@ -171,6 +171,31 @@ def test_forcing_a_year_again_duplicates_nothing(first_run, tmp_path, original_c
     assert client.get_model_version_by_alias(MODEL, "champion").version == alias_before
 
 
+def test_a_new_model_code_version_trains_and_decides_every_year_again(
+    first_run, tmp_path, original_csv, monkeypatch
+):
+    """A release whose models differ (here, another model format) retrains each year, and
+    each year's champion and forecast follow from the new versions, 2012's included."""
+    home = copy_home(first_run[0], tmp_path / "home")
+    client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
+    old_versions = {str(v.version) for v in client.search_model_versions(f"name='{MODEL}'")}
+    monkeypatch.setattr("victoria_demand.assets.training.MODEL_FORMAT_VERSION", 99)
+    completed = run_pipeline_in_process(home, original_csv)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    for year in YEARS:
+        assert (
+            f"december {year}   ok" in completed.stdout
+            and f"{year}            up to date" not in completed.stdout
+        )
+    assert completed.stdout.count(": december_model, champion_model, december_forecast") == 3
+    versions = client.search_model_versions(f"name='{MODEL}'")
+    new_versions = {str(v.version) for v in versions} - old_versions
+    assert len(new_versions) == len(YEARS)
+    # every stored forecast comes from a model of the new release
+    assert all(str(version) in new_versions for *_, version in _forecast_rows(home))
+    assert str(client.get_model_version_by_alias(MODEL, "champion").version) in new_versions
+
+
 def test_appending_a_year_runs_that_year_alone(first_run, tmp_path, original_csv):
     """2012-2014 (a copy of the first run), then the same years from a file without Holiday
     (AEMO's shape) plus 2015 and the first half of 2016: only 2015 and 2016 are ingested,
