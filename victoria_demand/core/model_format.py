@@ -19,6 +19,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
+
 from victoria_demand.core.feature_set import MODEL_INPUTS, FeatureSet
 
 if TYPE_CHECKING:
@@ -74,14 +77,11 @@ def read_pipeline(path: Path, label: str) -> Pipeline:
             f"{MODEL_FORMAT} version {MODEL_FORMAT_VERSION} stored a skops file): materialize "
             "every December year again, from the first (`python -m victoria_demand run --force`)"
         ) from None
-    return pipeline_from_document(document, label)
+    return pipeline_from_document(document, f"{label} ({path})")
 
 
 def pipeline_from_document(document: Any, label: str) -> Pipeline:
     """The fitted pipeline a document describes, predicting exactly as the one written."""
-    import numpy as np
-    import pandas as pd
-
     # scikit-learn is imported by the steps that load a model, not by every process that
     # loads the definitions
     from victoria_demand.core.training import build_pipeline
