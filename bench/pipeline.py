@@ -15,9 +15,12 @@ embedded default with the real data, each the median (and range) of N repetition
   years' champions, which read every year up to theirs.)
 
 Then where the time goes: the runs, waves and daemon waits of the "Materialize all"
-backfill, and one `run` under cProfile (cProfile slows Python code, so read that as
-proportions). Peak memory is the largest resident set of any one process of a path
-(sampled every 0.2 s under `dagster dev`).
+backfill; and one more fresh `run`, with no profiler but Python's import report
+(`-X importtime`), read back as the seconds spent importing (wherever it happens) and, from
+Dagster's own event log, the seconds of each step and of the runs around them. (A profiler
+would say more, but cProfile doubled this run's time and py-spy slowed it by 40 %, both
+most where Dagster's and MLflow's Python is thickest.) Peak memory is the largest resident
+set of any one process of a path (sampled every 0.2 s under `dagster dev`).
 
     .venv/bin/python bench/pipeline.py [--runs 3] [--source path/to/vic_electricity.csv]
 """
@@ -26,8 +29,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import pstats
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -54,19 +57,6 @@ GOALS = {  # seconds, from the issue that set them
     "UI backfill of one year (run time)": 10,
 }
 PEAK_GOAL_MIB = 1024
-
-# Where the headless run's time goes: (label, file suffix, function), cumulative seconds.
-PHASES = [
-    ("read + validate CSV", "core/raw.py", "read_raw_demand"),
-    ("clean years", "core/cleaning.py", "clean_year"),
-    ("training (fit + score)", "core/training.py", "fit_december_model"),
-    ("MLflow: log + register", "resources/mlflow_registry.py", "log_december_model"),
-    ("MLflow: load incumbent/champion", "resources/mlflow_registry.py", "load_version"),
-    ("MLflow: record decision + alias", "resources/mlflow_registry.py", "record_decision"),
-    ("forecast table write", "core/forecast_store.py", "replace_year"),
-    ("Dagster: staleness", "victoria_demand/staleness.py", "outdated"),
-    ("summary", "victoria_demand/summary.py", "print_summary"),
-]
 
 
 @dataclass
@@ -183,32 +173,74 @@ def ui_paths(source: Path, scratch: Path, attempt: int, times: dict[str, PathTim
     return waves
 
 
-def cumulative(stats: pstats.Stats, suffix: str, function: str) -> float:
-    return sum(
-        entry[3]
-        for (filename, _, name), entry in stats.stats.items()
-        if name == function and filename.endswith(suffix)
-    )
+def import_seconds(importtime_log: str) -> dict[str, float]:
+    """Seconds spent importing, by top-level package, from ``-X importtime``'s report: the
+    sum of each module's own time is the process's whole import time."""
+    by_package: dict[str, float] = {}
+    for line in importtime_log.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        own, _, name = (part.strip() for part in line[len("import time:") :].split("|"))
+        if own.isdigit():
+            package = name.split(".")[0]
+            by_package[package] = by_package.get(package, 0.0) + int(own) / 1e6
+    return by_package
+
+
+def step_seconds(dagster_dir: Path) -> tuple[dict[str, float], float, int]:
+    """From the event log a run wrote: seconds by step (summed over the runs), the runs'
+    seconds in all (first event to last), and how many runs there were."""
+    from dagster import DagsterEventType, DagsterInstance
+
+    instance = DagsterInstance.from_config(str(dagster_dir))
+    by_step: dict[str, float] = {}
+    in_runs, runs = 0.0, instance.get_runs()
+    for run in runs:
+        records = instance.all_logs(run.run_id)
+        in_runs += records[-1].timestamp - records[0].timestamp
+        started: dict[str, float] = {}
+        for record in records:
+            if record.dagster_event_type == DagsterEventType.STEP_START:
+                started[record.step_key] = record.timestamp
+            elif record.dagster_event_type in (
+                DagsterEventType.STEP_SUCCESS,
+                DagsterEventType.STEP_FAILURE,
+            ):
+                seconds = record.timestamp - started[record.step_key]
+                by_step[record.step_key] = by_step.get(record.step_key, 0.0) + seconds
+    instance.dispose()
+    return by_step, in_runs, len(runs)
 
 
 def headless_breakdown(source: Path, scratch: Path) -> None:
-    home = scratch / "profiled"
-    profile = scratch / "run.prof"
-    env = _env(home, source)
-    # main() itself: `python -m victoria_demand` ends in os._exit, before cProfile's writing
-    profiled = "import cProfile, sys; from victoria_demand.cli import main; "
-    profiled += "cProfile.run('main([\"run\"])', sys.argv[1])"
-    wall, _ = timed([sys.executable, "-c", profiled, str(profile)], env)
-    imports, _ = timed([sys.executable, "-c", "import victoria_demand.definitions"], env)
-    stats = pstats.Stats(str(profile))
-    print(f"\nwhere `make run` spends its time (fresh home, under cProfile: {wall:.1f} s):")
-    print(f"  {'imports (cold process, no profiler)':<38}{imports:>6.2f} s")
-    accounted = imports
-    for label, suffix, function in PHASES:
-        seconds = cumulative(stats, suffix, function)
-        accounted += seconds
-        print(f"  {label:<38}{seconds:>6.2f} s")
-    print(f"  {'Dagster runs and the rest':<38}{wall - accounted:>6.2f} s")
+    """One more fresh run, unprofiled but for ``-X importtime`` (which costs little), read
+    back through its import report and Dagster's own event log."""
+    home = scratch / "breakdown"
+    env = {**_env(home, source), "PYTHONPROFILEIMPORTTIME": "1"}
+    started = time.perf_counter()
+    process = subprocess.run(
+        [sys.executable, "-m", "victoria_demand", "run"], env=env, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"the profiled run failed:\n{process.stdout[-3000:]}")
+    imports = import_seconds(process.stderr)
+    by_step, in_runs, runs = step_seconds(home / "dagster")
+    largest = sorted(imports.items(), key=lambda item: -item[1])[:6]
+    print(f"\nwhere a fresh `make run` spends its time (one more, -X importtime: {wall:.1f} s)")
+    print(f"  {'importing modules, wherever it happens':<42}{sum(imports.values()):>6.2f} s")
+    print("    " + ", ".join(f"{package} {seconds:.2f}" for package, seconds in largest))
+    print(f"  {f'in Dagster runs ({runs}), by its event log':<42}{in_runs:>6.2f} s")
+    for step, seconds in sorted(by_step.items(), key=lambda item: -item[1]):
+        print(f"    {step:<40}{seconds:>6.2f} s")
+    between = in_runs - sum(by_step.values())
+    print(f"    {'Dagster, outside the steps':<40}{between:>6.2f} s")
+    print(f"  {'outside the runs':<42}{wall - in_runs:>6.2f} s")
+    print(
+        "  (the first year's december_model imports scikit-learn, matplotlib and pvlib; "
+        "everything\n  before the first run is imports, the source's observation and "
+        "preparing the home)"
+    )
 
 
 def main() -> None:
