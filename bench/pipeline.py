@@ -223,7 +223,11 @@ def headless_breakdown(source: Path, scratch: Path) -> None:
     )
     wall = time.perf_counter() - started
     if process.returncode != 0:
-        raise SystemExit(f"the profiled run failed:\n{process.stdout[-3000:]}")
+        # a traceback goes to stderr, among the import report's lines
+        errors = "\n".join(
+            line for line in process.stderr.splitlines() if not line.startswith("import time:")
+        )
+        raise SystemExit(f"the breakdown's run failed:\n{process.stdout[-3000:]}{errors[-3000:]}")
     imports = import_seconds(process.stderr)
     by_step, in_runs, runs = step_seconds(home / "dagster")
     largest = sorted(imports.items(), key=lambda item: -item[1])[:6]
