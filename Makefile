@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | sha256sum | cut -c1-12)
 UV_VERSION := 0.13.9
 
-.PHONY: run dev summary mlflow-ui serve test test-stack test-ui test-reliability test-automation lint format lock bench clean-state
+.PHONY: run data dev summary mlflow-ui serve test test-stack test-ui test-reliability test-automation lint format lock bench clean-state
 
 $(INSTALLED): requirements-dev.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ $(INSTALLED): requirements-dev.lock pyproject.toml
 ## run: materialize every asset and check for every year, headless, and print the summary
 run: $(INSTALLED)
 	$(PY) -m victoria_demand run
+
+## data: fetch the source (VICTORIA_DEMAND_SOURCE, or the pinned download) into the cache,
+##       checksum-verified, and print where it is
+data: $(INSTALLED)
+	@$(PY) -m victoria_demand data
 
 ## summary: print the per-year summary of what the embedded state holds
 summary: $(INSTALLED)

@@ -4,6 +4,8 @@ the 80% bands: ours (split conformal, see core/intervals.py) beside a naive band
 seasonal-naive forecast with the 10% and 90% quantiles of its own November errors).
 
     .venv/bin/python bench/accuracy.py [path/to/vic_electricity.csv]
+
+Without a path, the data set is found as the tests find it (victoria_demand_tests/data_set.py).
 """
 
 from __future__ import annotations
@@ -25,9 +27,7 @@ from victoria_demand.core.training import (
     split_december,
 )
 from victoria_demand.core.years import source_years
-from victoria_demand.settings import PROJECT_ROOT
-
-DEFAULT_CSV = PROJECT_ROOT.parent / "shared" / "data" / "vic_electricity.csv"
+from victoria_demand_tests.data_set import find_original_csv
 
 
 def raw_calendar_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -66,7 +66,7 @@ def naive_band(clean: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def main() -> None:
-    csv = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_CSV
+    csv = Path(sys.argv[1]) if len(sys.argv) > 1 else find_original_csv()
     raw = read_raw_demand(csv)
     rows, bands = [], []
     for year in source_years(raw["time_utc"]).december_years:

@@ -42,11 +42,10 @@ from pathlib import Path
 
 from timing import timed  # bench/timing.py, beside this script
 
-from victoria_demand.settings import PROJECT_ROOT
 from victoria_demand_tests.dagster_graphql import DagsterGraphQL
+from victoria_demand_tests.data_set import find_original_csv
 from victoria_demand_tests.services import dagster_dev, descendants
 
-DEFAULT_SOURCE = PROJECT_ROOT.parent / "shared" / "data" / "vic_electricity.csv"
 ALL_ASSETS = ["raw_demand", "clean_demand", "december_model", "champion_model", "december_forecast"]
 ONE_YEAR = "2013"
 GOALS = {  # seconds, from the issue that set them
@@ -250,9 +249,12 @@ def headless_breakdown(source: Path, scratch: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument(
+        "--source", type=Path, default=None, help="default: found as the tests find it"
+    )
     parser.add_argument("--skip-ui", action="store_true", help="only the headless paths")
     args = parser.parse_args()
+    args.source = args.source or find_original_csv()
     times = {label: PathTimes() for label in GOALS}
     waves: list[str] = []
     with tempfile.TemporaryDirectory() as scratch_dir:

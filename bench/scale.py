@@ -24,10 +24,9 @@ from pathlib import Path
 
 from timing import timed  # bench/timing.py, beside this script
 
-from victoria_demand.settings import PROJECT_ROOT
+from victoria_demand_tests.data_set import find_original_csv
 from victoria_demand_tests.synthetic_source import write_synthetic_source
 
-REAL_SOURCE = PROJECT_ROOT.parent / "shared" / "data" / "vic_electricity.csv"
 LAST_YEAR = 2014
 # synthetic Decembers mix days of several years: the bench measures cost, not accuracy
 CEILING = {"VICTORIA_DEMAND_RMSE_CEILING_MW": "5000"}
@@ -47,8 +46,9 @@ def timed_run(home: Path, source: Path) -> tuple[float, float]:
 
 def measure(years: int, runs: int, scratch: Path) -> dict[str, float]:
     first = LAST_YEAR - years + 1
-    source = write_synthetic_source(REAL_SOURCE, scratch / f"{years}.csv", first, LAST_YEAR)
-    longer = write_synthetic_source(REAL_SOURCE, scratch / f"{years}+1.csv", first, LAST_YEAR + 1)
+    real_source = find_original_csv()
+    source = write_synthetic_source(real_source, scratch / f"{years}.csv", first, LAST_YEAR)
+    longer = write_synthetic_source(real_source, scratch / f"{years}+1.csv", first, LAST_YEAR + 1)
     full, peaks, append = [], [], []
     for attempt in range(runs):
         home = scratch / f"home-{years}-{attempt}"

@@ -1,6 +1,7 @@
 """``python -m victoria_demand``: run the pipeline headless on the embedded default, or print
 the summary of what is there.
 
+``data`` fetches the source into the cache (checksum-verified) and prints where it is.
 ``ingest`` does the first step alone (``make dev`` runs it, so the UI shows the data's
 years). ``run`` observes the source, then materializes only what Dagster reports missing or stale
 (data versions and code versions): the source once if it changed, then each year of the data
@@ -165,7 +166,7 @@ def _observe_source(pipeline: Pipeline) -> None:
     a data version per year (the hash of its rows), and the years it holds."""
     from dagster import build_resources
 
-    from victoria_demand.resources import resources_for
+    from victoria_demand.resources import demand_source
     from victoria_demand.source_observation import (
         observed_sha256,
         observed_versions,
@@ -173,7 +174,7 @@ def _observe_source(pipeline: Pipeline) -> None:
     )
 
     with build_resources(
-        {"demand_source": resources_for(settings.environment(), settings.home())["demand_source"]},
+        {"demand_source": demand_source(settings.home())},
         instance=pipeline.instance,
     ) as resources:
         source = resources.demand_source.fetch()
@@ -316,9 +317,23 @@ def run_everything(years: list[int] | None = None, *, force: bool = False) -> li
     return outcomes
 
 
+def print_source_path(home) -> int:
+    """``make data``: the configured source (by default the pinned download), fetched and
+    verified once into the cache; its local path on stdout."""
+    from victoria_demand.core.errors import DemandDataError
+    from victoria_demand.resources import demand_source
+
+    try:
+        print(demand_source(home).fetch().path)
+    except DemandDataError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m victoria_demand", description=__doc__)
-    parser.add_argument("command", choices=["run", "ingest", "summary", "prepare"])
+    parser.add_argument("command", choices=["run", "ingest", "summary", "prepare", "data"])
     parser.add_argument(
         "--year",
         type=int,
@@ -337,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "prepare":
         print(prepare_home(home))
         return 0
+    if args.command == "data":
+        return print_source_path(home)
     from victoria_demand.summary import print_summary
 
     if args.command == "summary":

@@ -214,12 +214,7 @@ def _copy_empty_stores(home: Path, *, with_mlflow: bool) -> set[str]:
 def _empty_stores_folder() -> Path:
     """Where the empty stores for these schema versions are (or will be) kept: under the
     user's cache folder. OSError if there is none."""
-    cache = Path(
-        os.environ.get("VICTORIA_DEMAND_CACHE")
-        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "victoria-demand"
-    )
-    if not cache.is_absolute():  # no home folder to put a cache in (a container's user)
-        raise OSError(f"no cache folder: {cache}")
+    cache = settings.cache_folder()
     # a release that keeps other stores there gets a folder of its own
     held = " ".join((*DAGSTER_STORES, RUN_SHARD, MLFLOW_STORE))
     digest = hashlib.sha256(f"{_schema_versions()} {held}".encode()).hexdigest()[:12]

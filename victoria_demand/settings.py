@@ -31,6 +31,27 @@ def home() -> Path:
     )
 
 
+def cache_folder() -> Path:
+    """The user's cache for this product (``VICTORIA_DEMAND_CACHE``, else the XDG cache):
+    downloaded sources and empty stores, kept across homes. OSError if there is none."""
+    cache = Path(
+        os.environ.get("VICTORIA_DEMAND_CACHE")
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "victoria-demand"
+    )
+    if not cache.is_absolute():  # no home folder to put a cache in (a container's user)
+        raise OSError(f"no cache folder: {cache}")
+    return cache
+
+
+def source_cache_dir(home: Path) -> Path:
+    """Where downloaded sources are kept, by checksum: the user's cache, so a new home (or
+    the test suite) reuses a download; the home itself where there is no user cache."""
+    try:
+        return cache_folder() / "sources"
+    except OSError:
+        return home / "source"
+
+
 def source_location() -> str:
     return os.environ.get("VICTORIA_DEMAND_SOURCE") or DEFAULT_SOURCE_URL
 

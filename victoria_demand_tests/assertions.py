@@ -9,7 +9,7 @@ CHECKS = {
     "december_model": ("rmse_under_ceiling", "beats_seasonal_naive"),
     "champion_model": ("champion_alias_consistent",),
 }
-# the Melbourne years of the original file (../shared/data), which decide the partitions
+# the Melbourne years of the original file (data_set.py), which decide the partitions
 ORIGINAL_YEARS = (2012, 2013, 2014)
 PARTITIONED_ASSETS = ("clean_demand", "december_model", "champion_model", "december_forecast")
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: the third-party data set (read from ../shared/data, never copied into
+"""Shared fixtures: the third-party data set (found by ``data_set.py``, never copied into
 the repository) and small CSVs made from it."""
 
 from __future__ import annotations
@@ -10,30 +10,41 @@ from pathlib import Path
 
 import pytest
 
-from victoria_demand.settings import PROJECT_ROOT
-
-DATA_DIR = Path(
-    os.environ.get("VICTORIA_DEMAND_TEST_DATA", PROJECT_ROOT.parent / "shared" / "data")
+from victoria_demand_tests.data_set import (
+    TSIBBLE_NAME,
+    MissingDataSet,
+    data_folder,
+    find_original_csv,
+    write_melbourne_export,
 )
-ORIGINAL_CSV = DATA_DIR / "vic_electricity.csv"  # UTC, Z suffix
-TSIBBLE_CSV = DATA_DIR / "vic_elec.csv"  # Melbourne local time with offsets
+
+_ORIGINAL_CSV: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Find (or fetch, once) the data set before anything runs: with none to be had, the
+    session stops here with one line saying how to give it, not an error per test. Under
+    pytest-xdist the controller fetches first and the workers find the cached copy."""
+    global _ORIGINAL_CSV
+    try:
+        _ORIGINAL_CSV = find_original_csv()
+    except MissingDataSet as missing:
+        raise pytest.UsageError(str(missing)) from None
 
 
 @pytest.fixture(scope="session")
 def original_csv() -> Path:
-    if not ORIGINAL_CSV.is_file():
-        pytest.fail(
-            f"the data set is missing: {ORIGINAL_CSV} (set VICTORIA_DEMAND_TEST_DATA to the "
-            "folder that holds vic_electricity.csv and vic_elec.csv)"
-        )
-    return ORIGINAL_CSV
+    assert _ORIGINAL_CSV is not None
+    return _ORIGINAL_CSV
 
 
 @pytest.fixture(scope="session")
-def tsibble_csv() -> Path:
-    if not TSIBBLE_CSV.is_file():
-        pytest.fail(f"the data set is missing: {TSIBBLE_CSV}")
-    return TSIBBLE_CSV
+def tsibble_csv(original_csv: Path, tmp_path_factory) -> Path:
+    """The tsibbledata export where it is at hand, else one built from the original."""
+    folder = data_folder()
+    if folder is not None and (folder / TSIBBLE_NAME).is_file():
+        return folder / TSIBBLE_NAME
+    return write_melbourne_export(original_csv, tmp_path_factory.mktemp("data") / TSIBBLE_NAME)
 
 
 @pytest.fixture(scope="session")

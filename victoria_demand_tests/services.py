@@ -89,6 +89,22 @@ def start(
 
 
 @contextlib.contextmanager
+def static_http_server(folder: Path, log_dir: Path) -> Iterator[str]:
+    """Python's own HTTP server on loopback serving ``folder``; yields its base URL."""
+    port = free_port()
+    process = start(
+        [sys.executable, "-m", "http.server", "-b", "127.0.0.1", "-d", str(folder), str(port)],
+        log_dir / "http.log",
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{url}/", process)
+        yield url
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
 def moto_s3_server(log_dir: Path) -> Iterator[str]:
     """moto's S3 in server mode: real HTTP on loopback; yields the endpoint URL."""
     port = free_port()

@@ -21,14 +21,19 @@ from victoria_demand.resources.parquet_io_manager import (
 )
 
 
-def _shared_resources(home: Path) -> dict[str, object]:
+def demand_source(home: Path) -> DemandSource:
+    """The configured source (``VICTORIA_DEMAND_SOURCE``, else the pinned download)."""
     location = settings.source_location()
+    return DemandSource(
+        location=location,
+        sha256=settings.source_sha256(location),
+        cache_dir=str(settings.source_cache_dir(home)),
+    )
+
+
+def _shared_resources(home: Path) -> dict[str, object]:
     return {
-        "demand_source": DemandSource(
-            location=location,
-            sha256=settings.source_sha256(location),
-            cache_dir=str(home / "source"),
-        ),
+        "demand_source": demand_source(home),
         "model_quality": ModelQualityPolicy(rmse_ceiling_mw=settings.rmse_ceiling_mw()),
     }
 

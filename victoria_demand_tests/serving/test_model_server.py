@@ -180,13 +180,18 @@ def test_the_readme_example_works_as_written(served, original_csv):
     readme = (PROJECT_ROOT / "README.md").read_text()
     block = readme.split("<!-- serving-example -->\n```python\n", 1)[1].split("```", 1)[0]
     base_url = served["url"].removesuffix("/invocations")
-    script = (
-        block.replace("http://127.0.0.1:5001", base_url)
-        .replace("../shared/data/vic_electricity.csv", str(original_csv))
-        .replace("sqlite:///.victoria_demand/mlflow.db", served["tracking"])
+    script = block.replace("http://127.0.0.1:5001", base_url).replace(
+        "sqlite:///.victoria_demand/mlflow.db", served["tracking"]
     )
+    assert base_url in script and served["tracking"] in script
+    # `make data` in the block finds the source as a user's would: VICTORIA_DEMAND_SOURCE
     completed = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "VICTORIA_DEMAND_SOURCE": str(original_csv)},
     )
     assert completed.returncode == 0, completed.stderr
     # the REST answer and the loader's, each three rows of Christmas Day with their band
