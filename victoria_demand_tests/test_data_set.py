@@ -40,12 +40,15 @@ def test_the_built_export_keeps_both_copies_of_the_repeated_hour(built_export: P
 
 
 def test_a_named_folder_wins_and_its_absence_is_one_line(tmp_path: Path, original_csv: Path):
-    environ = {"VICTORIA_DEMAND_TEST_DATA": str(original_csv.parent)}
-    assert find_original_csv(environ) == original_csv.parent / ORIGINAL_NAME
+    named, empty = tmp_path / "named", tmp_path / "empty"
+    named.mkdir()
+    empty.mkdir()
+    (named / ORIGINAL_NAME).symlink_to(original_csv)
+    assert find_original_csv({"VICTORIA_DEMAND_TEST_DATA": str(named)}) == named / ORIGINAL_NAME
     with pytest.raises(MissingDataSet) as missing:
-        find_original_csv({"VICTORIA_DEMAND_TEST_DATA": str(tmp_path)})
+        find_original_csv({"VICTORIA_DEMAND_TEST_DATA": str(empty)})
     message = str(missing.value)
     assert "\n" not in message
-    assert str(tmp_path / ORIGINAL_NAME) in message
+    assert str(empty / ORIGINAL_NAME) in message
     for way in ("VICTORIA_DEMAND_TEST_DATA", "VICTORIA_DEMAND_SOURCE", "make data"):
         assert way in message

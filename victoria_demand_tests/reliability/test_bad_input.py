@@ -141,10 +141,12 @@ class _TruncatingHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_truncated_download(good_state, original_csv):
+def test_truncated_download(good_state, original_csv, tmp_path):
     """In a process of its own, as `make run` starts it (the other cases run the same
-    command in this process: its imports take seconds)."""
+    command in this process: its imports take seconds). With a cache of its own: a verified
+    copy already in the user's cache would be reused, rightly, with no download at all."""
     home, before = good_state
+    cache = tmp_path / "cache"
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TruncatingHandler)
     server.payload = original_csv.read_bytes()
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -154,8 +156,10 @@ def test_truncated_download(good_state, original_csv):
             home,
             url,
             VICTORIA_DEMAND_SOURCE_SHA256=hashlib.sha256(server.payload).hexdigest(),
+            VICTORIA_DEMAND_CACHE=str(cache),
         )
     finally:
         server.shutdown()
     _assert_untouched(home, before, completed, "truncated download: 1435079 of 2870159 bytes", url)
-    assert not any((home / "source").glob("*.csv"))  # no partial copy was cached
+    assert (cache / "sources").is_dir()  # where a download lands...
+    assert not any((cache / "sources").iterdir())  # ...and no partial copy was kept
