@@ -33,7 +33,7 @@ def _imported_frozen() -> Callable[[], int]:
     with nothing to do, about 1 s of a fresh one)."""
     gc.disable()
     try:
-        from victoria_demand import code_location  # noqa: F401
+        import victoria_demand.defs  # noqa: F401
         from victoria_demand.cli import main
     finally:
         gc.freeze()

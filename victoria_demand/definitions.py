@@ -3,8 +3,8 @@ run worker): the definitions for the years the ingested data holds."""
 
 import gc
 
-from victoria_demand.code_location import build_definitions
-from victoria_demand.partitions import current_source_years
+from victoria_demand.defs import build_definitions
+from victoria_demand.defs.partitions import current_source_years
 
 defs = build_definitions(current_source_years())
 

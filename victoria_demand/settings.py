@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from victoria_demand.core.source import DEFAULT_SOURCE_SHA256, DEFAULT_SOURCE_URL
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("embedded", "stack")
+# The original project's CSV at a pinned commit, and its checksum
+DEFAULT_SOURCE_URL = (
+    "https://raw.githubusercontent.com/adryCrespo/cf_mlops_energia/"
+    "7938b5d2870fee5e9a3773b1d719de90b18f3a5c/data/vic_electricity.csv"
+)
+DEFAULT_SOURCE_SHA256 = "6fa81bc3552f8822e984900f727584b82b3f10f41d78a1a0cdda2879a29a122e"
 
 
 def environment() -> str:

@@ -18,8 +18,14 @@ import pandas as pd
 from filelock import FileLock
 
 from victoria_demand.core.errors import DemandDataError
-from victoria_demand.core.source import DEFAULT_SOURCE_SHA256, DEFAULT_SOURCE_URL, fetch_source
-from victoria_demand.settings import PROJECT_ROOT, home, source_cache_dir
+from victoria_demand.resources.demand_source import fetch_source
+from victoria_demand.settings import (
+    DEFAULT_SOURCE_SHA256,
+    DEFAULT_SOURCE_URL,
+    PROJECT_ROOT,
+    home,
+    source_cache_dir,
+)
 
 ORIGINAL_NAME = "vic_electricity.csv"  # UTC, Z suffix
 TSIBBLE_NAME = "vic_elec.csv"  # Melbourne local time with offsets

@@ -12,7 +12,7 @@ from pathlib import Path
 from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
 from mlflow.tracking import MlflowClient
 
-from victoria_demand import embedded
+from victoria_demand.instance import embedded
 
 MODEL = "victoria_demand_december"
 ASSETS = ("raw_demand", "clean_demand", "december_model", "champion_model", "december_forecast")

@@ -179,7 +179,7 @@ def test_a_new_model_code_version_trains_and_decides_every_year_again(
     home = copy_home(first_run[0], tmp_path / "home")
     client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
     old_versions = {str(v.version) for v in client.search_model_versions(f"name='{MODEL}'")}
-    monkeypatch.setattr("victoria_demand.assets.training.MODEL_FORMAT_VERSION", 99)
+    monkeypatch.setattr("victoria_demand.defs.assets.training.MODEL_FORMAT_VERSION", 99)
     completed = run_pipeline_in_process(home, original_csv)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     for year in YEARS:

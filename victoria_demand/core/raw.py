@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,16 @@ from victoria_demand.core.calendar import MELBOURNE
 from victoria_demand.core.cleaning import check_series
 from victoria_demand.core.errors import DemandDataError
 from victoria_demand.core.public_holidays import holiday_flags
-from victoria_demand.core.source import SourceFile
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A local, complete copy of the source and what identifies it."""
+
+    location: str  # as configured: path or URL
+    path: Path  # local file to read
+    sha256: str
+
 
 REQUIRED_COLUMNS = ("Time", "Demand", "Temperature")
 OPTIONAL_COLUMNS = ("Date", "Holiday")

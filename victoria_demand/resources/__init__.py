@@ -43,7 +43,7 @@ def embedded_resources(home: Path) -> dict[str, object]:
     return {
         **_shared_resources(home),
         "io_manager": LocalParquetIOManager(base_dir=str(home / "storage")),
-        "mlflow": MlflowRegistry(
+        "mlflow_registry": MlflowRegistry(
             tracking_uri=f"sqlite:///{home / 'mlflow.db'}",
             artifact_location=(home / "mlartifacts").as_uri(),
         ),
@@ -60,7 +60,7 @@ def stack_resources(home: Path) -> dict[str, object]:
             prefix="victoria-demand",
             endpoint_url=EnvVar("VICTORIA_DEMAND_S3_ENDPOINT_URL"),
         ),
-        "mlflow": MlflowRegistry(
+        "mlflow_registry": MlflowRegistry(
             tracking_uri=EnvVar("MLFLOW_TRACKING_URI"),
             ui_url=EnvVar("VICTORIA_DEMAND_MLFLOW_UI_URL"),
         ),

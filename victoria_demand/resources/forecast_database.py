@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from dagster import ConfigurableResource
 from pydantic import PrivateAttr
 
-from victoria_demand.core import forecast_store
 from victoria_demand.core.retry import call_with_retries
+from victoria_demand.resources import forecast_store
 
 
 def _is_transient(error: BaseException) -> bool:

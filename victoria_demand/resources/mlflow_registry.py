@@ -18,7 +18,11 @@ import pandas as pd
 import requests
 from dagster import ConfigurableResource, InitResourceContext
 from mlflow.exceptions import MlflowException
-from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
+from mlflow.protos.databricks_pb2 import (
+    INVALID_PARAMETER_VALUE,
+    RESOURCE_DOES_NOT_EXIST,
+    ErrorCode,
+)
 from mlflow.tracking import MlflowClient
 from pydantic import PrivateAttr
 
@@ -42,6 +46,7 @@ DECISION_TAG_PREFIX = "champion_decision."
 ARTIFACT_FILES = {"pipeline": "pipeline.json", "residuals": "residuals.json"}
 FEATURE_SET_TAG = "feature_set_version"
 _NOT_FOUND = ErrorCode.Name(RESOURCE_DOES_NOT_EXIST)
+_ALIAS_UNSET = ErrorCode.Name(INVALID_PARAMETER_VALUE)
 # MLflow's HTTP client retries on its own, by default for minutes; bound it, and let
 # call_with_retries add the backoff that ends with an error naming the server.
 _HTTP_DEFAULTS = {
@@ -56,6 +61,9 @@ def _is_transient(error: BaseException) -> bool:
     if isinstance(error, requests.exceptions.ConnectionError | requests.exceptions.Timeout):
         return True
     if isinstance(error, MlflowException):
+        # by code where MLflow gives one; a lost connection, a locked SQLite store and a
+        # 5xx answer without MLflow's JSON body (a proxy's) all arrive as INTERNAL_ERROR,
+        # told apart only by their text
         message = str(error)
         return (
             "failed with exception" in message  # MLflow's wrapper of a connection error
@@ -304,7 +312,7 @@ class MlflowRegistry(ConfigurableResource):
                     for name, filename in ARTIFACT_FILES.items()
                 }
             except MlflowException as error:
-                if "No such artifact" not in str(error):
+                if not _is_not_found(error):
                     raise
                 raise OutdatedModelError(
                     f"{uri} was registered by an earlier release (it has no "
@@ -362,7 +370,9 @@ class MlflowRegistry(ConfigurableResource):
                 self.registered_model_name, self.champion_alias
             )
         except MlflowException as error:
-            if _is_not_found(error) or "not found" in str(error).lower():
+            # no such model (RESOURCE_DOES_NOT_EXIST), or the alias unset, which MLflow
+            # reports as INVALID_PARAMETER_VALUE
+            if _is_not_found(error) or error.error_code == _ALIAS_UNSET:
                 return None
             raise
         return str(version.version)

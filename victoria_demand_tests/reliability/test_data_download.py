@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from victoria_demand.core.source import DEFAULT_SOURCE_SHA256, sha256_of
+from victoria_demand.resources.demand_source import sha256_of
+from victoria_demand.settings import DEFAULT_SOURCE_SHA256
 from victoria_demand_tests.data_set import ORIGINAL_NAME, MissingDataSet, find_original_csv
 from victoria_demand_tests.services import static_http_server
 

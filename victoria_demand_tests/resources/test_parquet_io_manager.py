@@ -9,7 +9,7 @@ import pytest
 from dagster import AssetIn, DagsterInstance, asset, materialize
 
 from victoria_demand.core.years import SourceYears
-from victoria_demand.partitions import year_partitions, years_up_to
+from victoria_demand.defs.partitions import year_partitions, years_up_to
 from victoria_demand.resources.parquet_io_manager import LocalParquetIOManager, S3ParquetIOManager
 from victoria_demand_tests.services import moto_s3_server
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from dagster import AssetKey
 
-from victoria_demand.code_location import build_definitions
 from victoria_demand.core.years import NO_YEARS, SourceYears
-from victoria_demand.partitions import current_source_years, year_partitions, years_up_to
+from victoria_demand.defs import build_definitions
+from victoria_demand.defs.partitions import current_source_years, year_partitions, years_up_to
 from victoria_demand.settings import PROJECT_ROOT
 
 WITH_PARTIAL_YEAR = SourceYears(complete=(2012, 2013, 2014), partial=2015, partial_through_month=7)

@@ -7,18 +7,15 @@ implicit asset job, as the UI's "Materialize" does.
 
 from __future__ import annotations
 
-from dagster import AssetKey, AssetSelection, Field, define_asset_job, multi_or_in_process_executor
+from dagster import AssetSelection, Field, define_asset_job, multi_or_in_process_executor
+
+from victoria_demand.defs.asset_keys import RAW_DEMAND
 
 INGEST_JOB = "ingest"
-RAW_DEMAND = AssetKey("raw_demand")
-YEARLY_ASSETS = tuple(
-    AssetKey(name)
-    for name in ("clean_demand", "december_model", "champion_model", "december_forecast")
-)
 
 ingest_job = define_asset_job(
     INGEST_JOB,
-    selection=AssetSelection.assets("raw_demand"),
+    selection=AssetSelection.assets(RAW_DEMAND),
     description=(
         "Fetch and validate the CSV and store the chosen years' rows (launched over a range of "
         "years, one run ingests them all)."

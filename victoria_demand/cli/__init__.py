@@ -21,8 +21,8 @@ import warnings
 from dataclasses import dataclass, field
 
 from victoria_demand import settings
-from victoria_demand.abandoned_runs import recover_abandoned_runs, this_process_tags
-from victoria_demand.embedded import embedded_instance, prepare_home
+from victoria_demand.instance.abandoned_runs import recover_abandoned_runs, this_process_tags
+from victoria_demand.instance.embedded import embedded_instance, prepare_home
 
 # Errors in what a person supplied (the data, the configuration, a service's address): their
 # message says it all. Anything else is a bug and keeps its traceback.
@@ -83,8 +83,8 @@ class Pipeline:
     def __init__(self) -> None:
         from dagster import DagsterInstance
 
-        from victoria_demand.code_location import build_definitions
-        from victoria_demand.partitions import recorded_source_years
+        from victoria_demand.defs import build_definitions
+        from victoria_demand.defs.partitions import recorded_source_years
 
         # in the stack, the instance $DAGSTER_HOME names (Postgres); otherwise the embedded
         # one under the home (also for stack services driven from a workstation)
@@ -98,8 +98,8 @@ class Pipeline:
 
     def reload_years(self) -> None:
         """Rebuild the definitions if the ingested source holds other years."""
-        from victoria_demand.code_location import build_definitions
-        from victoria_demand.partitions import recorded_source_years
+        from victoria_demand.defs import build_definitions
+        from victoria_demand.defs.partitions import recorded_source_years
 
         recorded = recorded_source_years(self.instance)
         if recorded != self.source_years:
@@ -117,20 +117,11 @@ class Pipeline:
         """One run of ``selection``: for ``partition``, or for every partition of
         ``partition_range`` at once (what a single-run backfill launches)."""
         from dagster import AssetCheckSeverity
-        from dagster._core.storage.tags import (
-            ASSET_PARTITION_RANGE_END_TAG,
-            ASSET_PARTITION_RANGE_START_TAG,
-        )
+
+        from victoria_demand.instance.run_tags import partition_range_tags
 
         started = time.perf_counter()
-        range_tags = (
-            {
-                ASSET_PARTITION_RANGE_START_TAG: partition_range[0],
-                ASSET_PARTITION_RANGE_END_TAG: partition_range[1],
-            }
-            if partition_range
-            else {}
-        )
+        range_tags = partition_range_tags(*partition_range) if partition_range else {}
         result = self.defs.resolve_implicit_global_asset_job_def().execute_in_process(
             instance=self.instance,
             partition_key=partition,
@@ -166,12 +157,12 @@ def _observe_source(pipeline: Pipeline) -> None:
     a data version per year (the hash of its rows), and the years it holds."""
     from dagster import build_resources
 
-    from victoria_demand.resources import demand_source
-    from victoria_demand.source_observation import (
+    from victoria_demand.defs.source_observation import (
         observed_sha256,
         observed_versions,
         source_observations,
     )
+    from victoria_demand.resources import demand_source
 
     with build_resources(
         {"demand_source": demand_source(settings.home())},
@@ -199,7 +190,7 @@ def _contiguous(years: list[int]) -> list[tuple[int, int]]:
 def _nothing_to_keep(pending: dict, keys, *, force: bool) -> bool:
     """Whether ``keys`` are all to be made whatever the cleaning gives (never made, or
     forced), so that one run can clean the year and make the rest."""
-    from victoria_demand.staleness import StaleStatus
+    from victoria_demand.cli.staleness import StaleStatus
 
     return bool(keys) and (force or all(pending.get(key) == StaleStatus.MISSING for key in keys))
 
@@ -207,9 +198,9 @@ def _nothing_to_keep(pending: dict, keys, *, force: bool) -> bool:
 def ingest(pipeline: Pipeline, *, force: bool = False) -> list[RunOutcome]:
     """Observe the source; ingest the years whose rows changed (all of them with ``force``),
     one run per range of consecutive years."""
+    from victoria_demand.cli.staleness import Staleness
     from victoria_demand.core.errors import DemandDataError
-    from victoria_demand.jobs import RAW_DEMAND
-    from victoria_demand.staleness import Staleness
+    from victoria_demand.defs.asset_keys import RAW_DEMAND
 
     for run in recover_abandoned_runs(pipeline.instance):
         label = run.tags.get(RUN_LABEL_TAG) or run_label(
@@ -238,8 +229,8 @@ def ingest(pipeline: Pipeline, *, force: bool = False) -> list[RunOutcome]:
 
 
 def run_everything(years: list[int] | None = None, *, force: bool = False) -> list[RunOutcome]:
-    from victoria_demand.jobs import YEARLY_ASSETS
-    from victoria_demand.staleness import Staleness, StaleStatus, failed_blocking_checks
+    from victoria_demand.cli.staleness import Staleness, StaleStatus, failed_blocking_checks
+    from victoria_demand.defs.asset_keys import YEARLY_ASSETS
 
     pipeline = Pipeline()
     outcomes = ingest(pipeline, force=force)
@@ -354,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "data":
         return print_source_path(home)
-    from victoria_demand.summary import print_summary
+    from victoria_demand.cli.summary import print_summary
 
     if args.command == "summary":
         return print_summary(embedded_instance(home))

@@ -24,16 +24,16 @@ from dagster import (
     BetaWarning,
     DagsterEventType,
     DagsterInstance,
+    EventLogRecord,
     TimeWindowPartitionMapping,
     TimeWindowPartitionsDefinition,
 )
-from dagster._core.event_api import EventLogRecord
 
 from victoria_demand.core.years import NO_YEARS, SourceYears
+from victoria_demand.defs.asset_keys import SOURCE_FILE
 
 SOURCE_YEARS_METADATA = "source_years"
 SOURCE_SHA256_METADATA = "sha256"
-SOURCE_FILE = AssetKey("demand_source_file")
 # Before any data is ingested there is no year; an empty window needs some start.
 EMPTY_START = 2000
 

@@ -15,8 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Self
 
-from dagster import AssetKey, DagsterInstance, Field, IntSource
-from dagster._core.run_coordinator import QueuedRunCoordinator
+from dagster import DagsterInstance, Field, IntSource, QueuedRunCoordinator
 
 from victoria_demand import settings
 
@@ -25,7 +24,7 @@ _INSTANCE_CONFIG = """\
 event_log_storage:
   # Dagster's SQLite event log (the same files), with one connection kept per database
   # and new runs' databases copied from an empty one (victoria_demand/event_log_storage.py)
-  module: victoria_demand.event_log_storage
+  module: victoria_demand.instance.event_log_storage
   class: EngineKeepingSqliteEventLogStorage
   config:
     base_dir: {event_log_dir}{run_shard_template}
@@ -44,7 +43,7 @@ concurrency:
   runs:
     max_concurrent_runs: 3
 run_coordinator:
-  module: victoria_demand.embedded
+  module: victoria_demand.instance.embedded
   class: EmbeddedRunCoordinator
   config:
     # The daemon looks at the queue every second, not every five: each wave of a backfill
@@ -254,20 +253,23 @@ def _empty_stores() -> Path:
 def _initialize_instance_storage(instance_dir: Path, run_shard: str | None = None) -> None:
     """Touch every SQLite storage of the instance so that each schema exists, and the event
     log of ``run_shard`` (an empty database as Dagster makes one for each run), if named."""
+    from victoria_demand.defs.asset_keys import RAW_DEMAND
+
     with DagsterInstance.from_config(str(instance_dir)) as instance:
         instance.get_runs(limit=1)
         instance.all_instigator_state()
-        instance.get_latest_materialization_event(AssetKey("raw_demand"))
+        instance.get_latest_materialization_event(RAW_DEMAND)
         if run_shard:
             instance.all_logs(run_shard)
 
 
 def _initialize_stores(home: Path) -> None:
-    from victoria_demand.core.forecast_store import ensure_table
     from victoria_demand.resources import embedded_resources
+    from victoria_demand.resources.forecast_store import ensure_table
 
     resources = embedded_resources(home)
-    resources["mlflow"].experiment_id()  # creates the experiment (and mlflow.db, if not copied)
+    # creates the experiment (and mlflow.db, if not copied)
+    resources["mlflow_registry"].experiment_id()
     ensure_table(resources["forecast_database"].engine)
 
 

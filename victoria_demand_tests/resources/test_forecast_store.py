@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from victoria_demand.core.forecast_store import forecast_rows, read_year, replace_year
+from victoria_demand.resources.forecast_store import forecast_rows, read_year, replace_year
 
 
 def _forecast(start: str, periods: int, level: float) -> pd.DataFrame:

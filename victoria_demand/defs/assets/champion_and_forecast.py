@@ -7,7 +7,6 @@ import pandas as pd
 from dagster import (
     AssetExecutionContext,
     AssetIn,
-    AssetKey,
     AssetOut,
     AssetsDefinition,
     MetadataValue,
@@ -16,12 +15,18 @@ from dagster import (
     multi_asset,
 )
 
-from victoria_demand.automation import when_missing_or_stale
 from victoria_demand.core.champion import Contender, replay_champions
-from victoria_demand.core.forecast_store import FORECAST_TABLE, forecast_rows
 from victoria_demand.core.metrics import band_errors, forecast_errors
-from victoria_demand.partitions import YearPartitions, years_up_to
+from victoria_demand.defs.asset_keys import (
+    CHAMPION_MODEL,
+    CLEAN_DEMAND,
+    DECEMBER_FORECAST,
+    DECEMBER_MODEL,
+)
+from victoria_demand.defs.automation import when_missing_or_stale
+from victoria_demand.defs.partitions import YearPartitions, years_up_to
 from victoria_demand.resources.forecast_database import ForecastDatabase
+from victoria_demand.resources.forecast_store import FORECAST_TABLE, forecast_rows
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
 CHAMPION_POOL = "champion_promotion"
@@ -32,7 +37,7 @@ def champion_and_forecast(
     context: AssetExecutionContext,
     december_models: Mapping[str, dict],
     clean_years: Mapping[str, pd.DataFrame],
-    mlflow: MlflowRegistry,
+    mlflow_registry: MlflowRegistry,
     forecast_database: ForecastDatabase,
 ) -> Iterator[Output]:
     """The year's champion (``champion_model``), then its December forecast
@@ -42,7 +47,7 @@ def champion_and_forecast(
     from victoria_demand.core.training import december_forecast as forecast_december
 
     year = int(context.partition_key)
-    load_version = cache(mlflow.load_version)  # a version is scored on several Decembers
+    load_version = cache(mlflow_registry.load_version)  # a version is scored on several Decembers
 
     @cache
     def forecast_of(version: str, december_year: int) -> pd.DataFrame:
@@ -64,15 +69,15 @@ def champion_and_forecast(
         december_rmse,
     )[-1]
     challenger, incumbent, winner = decision.challenger, decision.incumbent, decision.winner
-    alias_version = mlflow.record_decision(decision)
+    alias_version = mlflow_registry.record_decision(decision)
     context.log.info(
         f"December {year}: version {winner.version} wins"
         f" ({'challenger' if decision.challenger_won else 'incumbent'});"
-        f" alias {mlflow.champion_alias!r} -> version {alias_version}"
+        f" alias {mlflow_registry.champion_alias!r} -> version {alias_version}"
     )
     yield Output(
         decision.as_dict(),
-        output_name="champion_model",
+        output_name=CHAMPION_MODEL.to_user_string(),
         metadata={
             "winner_version": winner.version,
             "winner": "challenger" if decision.challenger_won else "incumbent",
@@ -81,7 +86,7 @@ def champion_and_forecast(
             "incumbent_version": incumbent.version if incumbent else "none",
             "incumbent_rmse_mw": incumbent.december_rmse if incumbent else float("nan"),
             "champion_alias_version": alias_version,
-            "mlflow_model_version": MetadataValue.url(mlflow.version_url(winner.version)),
+            "mlflow_model_version": MetadataValue.url(mlflow_registry.version_url(winner.version)),
         },
     )
 
@@ -89,9 +94,9 @@ def champion_and_forecast(
     rows = forecast_rows(
         year,
         forecast,
-        model_name=mlflow.registered_model_name,
+        model_name=mlflow_registry.registered_model_name,
         model_version=winner.version,
-        mlflow_run_id=mlflow.run_id_of(winner.version),
+        mlflow_run_id=mlflow_registry.run_id_of(winner.version),
         dagster_run_id=context.run.run_id,
     )
     written = forecast_database.replace_year(year, rows)
@@ -101,7 +106,7 @@ def champion_and_forecast(
     )
     yield Output(
         None,
-        output_name="december_forecast",
+        output_name=DECEMBER_FORECAST.to_user_string(),
         metadata={
             "rows": written,
             "table": FORECAST_TABLE,
@@ -132,11 +137,11 @@ def serving_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
             group_name="serving",
             partitions_def=partitions.december,
             ins={
-                "december_models": AssetIn("december_model", partition_mapping=through_year),
-                "clean_years": AssetIn("clean_demand", partition_mapping=through_year),
+                "december_models": AssetIn(DECEMBER_MODEL, partition_mapping=through_year),
+                "clean_years": AssetIn(CLEAN_DEMAND, partition_mapping=through_year),
             },
             outs={
-                "champion_model": AssetOut(
+                CHAMPION_MODEL.to_user_string(): AssetOut(
                     kinds={"mlflow"},
                     code_version=CODE_VERSION,
                     automation_condition=when_missing_or_stale(),
@@ -147,7 +152,7 @@ def serving_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
                         "MLflow alias 'champion' to the winner of the latest decided year."
                     ),
                 ),
-                "december_forecast": AssetOut(
+                DECEMBER_FORECAST.to_user_string(): AssetOut(
                     dagster_type=Nothing,
                     kinds={"sql"},
                     code_version=CODE_VERSION,
@@ -160,8 +165,8 @@ def serving_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
                 ),
             },
             internal_asset_deps={
-                "champion_model": {AssetKey("december_model"), AssetKey("clean_demand")},
-                "december_forecast": {AssetKey("champion_model"), AssetKey("clean_demand")},
+                CHAMPION_MODEL.to_user_string(): {DECEMBER_MODEL, CLEAN_DEMAND},
+                DECEMBER_FORECAST.to_user_string(): {CHAMPION_MODEL, CLEAN_DEMAND},
             },
             pool=CHAMPION_POOL,
         )(champion_and_forecast),

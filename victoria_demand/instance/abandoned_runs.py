@@ -13,12 +13,22 @@ import os
 import socket
 from pathlib import Path
 
-from dagster import DagsterInstance, DagsterRun, RunsFilter
-from dagster._core.storage.dagster_run import FINISHED_STATUSES, NOT_FINISHED_STATUSES
+from dagster import DagsterInstance, DagsterRun, DagsterRunStatus, RunsFilter
 
 HOST_TAG = "victoria_demand/host"
 PID_TAG = "victoria_demand/pid"
 PROCESS_START_TAG = "victoria_demand/process_start"
+FINISHED_STATUSES = [
+    DagsterRunStatus.SUCCESS,
+    DagsterRunStatus.FAILURE,
+    DagsterRunStatus.CANCELED,
+]
+# MANAGED runs are not Dagster's to track; every other status is a run under way
+NOT_FINISHED_STATUSES = [
+    status
+    for status in DagsterRunStatus
+    if status not in FINISHED_STATUSES and status != DagsterRunStatus.MANAGED
+]
 
 
 def _process_start(pid: int) -> str:

@@ -32,9 +32,9 @@ from dagster import (
 )
 
 from victoria_demand.core.errors import DemandDataError
-from victoria_demand.partitions import YearPartitions, recorded_source_years
+from victoria_demand.defs.partitions import YearPartitions, recorded_source_years
+from victoria_demand.defs.source_observation import observed_versions, source_observations
 from victoria_demand.resources.demand_source import DemandSource
-from victoria_demand.source_observation import observed_versions, source_observations
 
 WEBSERVER_URL_VARIABLE = "VICTORIA_DEMAND_DAGSTER_URL"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus
 
-from victoria_demand.abandoned_runs import recover_abandoned_runs
+from victoria_demand.instance.abandoned_runs import recover_abandoned_runs
 
 pytestmark = pytest.mark.integration
 
@@ -25,7 +25,7 @@ HOLDER = """
 import sys, time
 from pathlib import Path
 from dagster import DagsterInstance, job, op
-from victoria_demand.abandoned_runs import this_process_tags
+from victoria_demand.instance.abandoned_runs import this_process_tags
 
 @op(pool="champion_promotion")
 def hold_slot():

@@ -25,14 +25,15 @@ from dagster import (
     observable_source_asset,
 )
 
-from victoria_demand.automation import when_missing_or_stale
 from victoria_demand.core.cleaning import clean_year, content_hash, year_rows
 from victoria_demand.core.errors import DemandDataError
 from victoria_demand.core.raw import read_source
 from victoria_demand.core.years import source_years
-from victoria_demand.partitions import YearPartitions
+from victoria_demand.defs.asset_keys import CLEAN_DEMAND, RAW_DEMAND, SOURCE_FILE
+from victoria_demand.defs.automation import when_missing_or_stale
+from victoria_demand.defs.partitions import YearPartitions
+from victoria_demand.defs.source_observation import observed_versions, source_observations
 from victoria_demand.resources.demand_source import DemandSource
-from victoria_demand.source_observation import observed_versions, source_observations
 
 CODE_VERSION = "2"
 
@@ -103,7 +104,7 @@ def clean_demand(
 def ingest_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
     return [
         observable_source_asset(
-            name="demand_source_file",
+            name=SOURCE_FILE.to_user_string(),
             group_name="ingest",
             partitions_def=partitions.clean,
             description=(
@@ -113,8 +114,8 @@ def ingest_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
             ),
         )(demand_source_file),
         asset(
-            name="raw_demand",
-            deps=["demand_source_file"],
+            name=RAW_DEMAND.to_user_string(),
+            deps=[SOURCE_FILE],
             group_name="ingest",
             kinds={"csv", "pandas"},
             partitions_def=partitions.clean,
@@ -128,7 +129,7 @@ def ingest_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
             ),
         )(raw_demand),
         asset(
-            name="clean_demand",
+            name=CLEAN_DEMAND.to_user_string(),
             group_name="ingest",
             kinds={"pandas"},
             partitions_def=partitions.clean,

@@ -10,15 +10,14 @@ from dagster import (
 )
 
 from victoria_demand import settings
-from victoria_demand.partitions import latest_records_by_partition, recorded_source_years
+from victoria_demand.defs.asset_keys import CHAMPION_MODEL, DECEMBER_FORECAST, DECEMBER_MODEL
+from victoria_demand.defs.partitions import latest_records_by_partition, recorded_source_years
 from victoria_demand.resources import resources_for
 
 
-def _latest_metadata(instance: DagsterInstance, asset: str) -> dict[int, dict]:
+def _latest_metadata(instance: DagsterInstance, asset: AssetKey) -> dict[int, dict]:
     """The metadata of each year's latest materialization of ``asset``."""
-    records = latest_records_by_partition(
-        instance, AssetKey(asset), DagsterEventType.ASSET_MATERIALIZATION
-    )
+    records = latest_records_by_partition(instance, asset, DagsterEventType.ASSET_MATERIALIZATION)
     return {
         int(year): {
             key: value.value for key, value in record.asset_materialization.metadata.items()
@@ -31,10 +30,14 @@ def print_summary(instance: DagsterInstance) -> int:
     """Print the table; returns 0 when every year has a model, a champion and a forecast."""
     # initialized as Dagster would, so that settings read from the environment resolve
     with build_resources(
-        {"mlflow": resources_for(settings.environment(), settings.home())["mlflow"]},
+        {
+            "mlflow_registry": resources_for(settings.environment(), settings.home())[
+                "mlflow_registry"
+            ]
+        },
         instance=instance,  # rather than a throwaway in-memory one
     ) as resources:
-        registry = resources.mlflow
+        registry = resources.mlflow_registry
         alias_version = registry.champion_version()
     header = (
         f"{'year':<6}{'RMSE MW':>9}{'MAE MW':>9}{'MAPE %':>8}"
@@ -44,14 +47,13 @@ def print_summary(instance: DagsterInstance) -> int:
     print("-" * len(header))
     mapes, complete, models = [], True, {}
     source_years = recorded_source_years(instance)
-    latest = {
-        asset: _latest_metadata(instance, asset)
-        for asset in ("december_model", "champion_model", "december_forecast")
-    }
+    models_by_year = _latest_metadata(instance, DECEMBER_MODEL)
+    champions_by_year = _latest_metadata(instance, CHAMPION_MODEL)
+    forecasts_by_year = _latest_metadata(instance, DECEMBER_FORECAST)
     for year in source_years.december_years:
-        model = models[year] = latest["december_model"].get(year, {})
-        champion = latest["champion_model"].get(year, {})
-        forecast = latest["december_forecast"].get(year, {})
+        model = models[year] = models_by_year.get(year, {})
+        champion = champions_by_year.get(year, {})
+        forecast = forecasts_by_year.get(year, {})
         if not model:
             print(f"{year:<6}  (no December model)")
             complete = False

@@ -2,9 +2,9 @@
 
 from dagster import AssetCheckKey, AssetKey
 
-from victoria_demand import embedded
-from victoria_demand.code_location import build_definitions
-from victoria_demand.partitions import recorded_source_years
+from victoria_demand.defs import build_definitions
+from victoria_demand.defs.partitions import recorded_source_years
+from victoria_demand.instance import embedded
 from victoria_demand_tests.state import copy_home
 
 BAND = AssetCheckKey(AssetKey("december_model"), "band_coverage")

@@ -8,11 +8,10 @@ from collections.abc import Mapping
 from dagster import AssetObservation, DagsterEventType, DagsterInstance, MetadataValue
 
 from victoria_demand.core.cleaning import year_versions
-from victoria_demand.core.raw import read_source
-from victoria_demand.core.source import SourceFile
+from victoria_demand.core.raw import SourceFile, read_source
 from victoria_demand.core.years import source_years
-from victoria_demand.partitions import (
-    SOURCE_FILE,
+from victoria_demand.defs.asset_keys import SOURCE_FILE
+from victoria_demand.defs.partitions import (
     SOURCE_SHA256_METADATA,
     SOURCE_YEARS_METADATA,
     latest_records_by_partition,

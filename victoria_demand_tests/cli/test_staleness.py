@@ -12,13 +12,13 @@ from dagster import (
 )
 from dagster._core.definitions.data_version import CachingStaleStatusResolver
 
-from victoria_demand.core.years import SourceYears
-from victoria_demand.partitions import year_partitions, years_up_to
-from victoria_demand.staleness import (
+from victoria_demand.cli.staleness import (
     StaleStatus,
     _BatchedStaleStatusResolver,
     _InstanceLoadingContext,
 )
+from victoria_demand.core.years import SourceYears
+from victoria_demand.defs.partitions import year_partitions, years_up_to
 
 YEARS = ("2012", "2013", "2014")
 PARTITIONS = year_partitions(SourceYears(complete=(2012, 2013, 2014)))

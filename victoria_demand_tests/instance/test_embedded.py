@@ -12,7 +12,7 @@ from dagster._core.instance.config import PoolGranularity
 from dagster._daemon import backfill, controller
 from mlflow import MlflowClient
 
-from victoria_demand import embedded
+from victoria_demand.instance import embedded
 from victoria_demand_tests.state import copy_home, materializations
 
 

@@ -3,15 +3,16 @@
 import pandas as pd
 from dagster import AssetExecutionContext, AssetsDefinition, MetadataValue, Output, asset
 
-from victoria_demand.automation import when_missing_or_stale
 from victoria_demand.core.feature_set import FEATURE_SET
 from victoria_demand.core.model_format import MODEL_FORMAT_VERSION
-from victoria_demand.partitions import YearPartitions
+from victoria_demand.defs.asset_keys import DECEMBER_MODEL
+from victoria_demand.defs.automation import when_missing_or_stale
+from victoria_demand.defs.partitions import YearPartitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
 
 def december_model(
-    context: AssetExecutionContext, clean_demand: pd.DataFrame, mlflow: MlflowRegistry
+    context: AssetExecutionContext, clean_demand: pd.DataFrame, mlflow_registry: MlflowRegistry
 ) -> Output[dict]:
     # scikit-learn and matplotlib are loaded by the step that trains and draws, not by every
     # process that loads the definitions (the daemon, the webserver, every run, the CLI)
@@ -38,7 +39,7 @@ def december_model(
         )
     )
     response_plot = png_bytes(temperature_response_figure(model.pipeline, year))
-    reference = mlflow.log_december_model(
+    reference = mlflow_registry.log_december_model(
         year=year,
         model=model,
         input_example=december_request(split_december(clean_demand), instants=4),
@@ -80,7 +81,7 @@ def december_model(
 def training_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
     return [
         asset(
-            name="december_model",
+            name=DECEMBER_MODEL.to_user_string(),
             group_name="training",
             kinds={"scikitlearn", "mlflow"},
             partitions_def=partitions.december,

@@ -18,7 +18,7 @@ from dagster import DagsterInstance, job, op
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
-from victoria_demand import embedded, event_log_storage
+from victoria_demand.instance import embedded, event_log_storage
 
 
 @op

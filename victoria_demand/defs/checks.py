@@ -17,6 +17,7 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetIn,
+    AssetKey,
     PartitionsDefinition,
     multi_asset_check,
 )
@@ -24,7 +25,8 @@ from dagster import (
 from victoria_demand.core.champion import ChampionDecision, current_champion
 from victoria_demand.core.raw import DEMAND_RANGE_MW, TEMPERATURE_RANGE_C
 from victoria_demand.core.years import DECEMBER, HALF_HOUR, covered_through, expected_half_hours
-from victoria_demand.partitions import YearPartitions
+from victoria_demand.defs.asset_keys import CHAMPION_MODEL, CLEAN_DEMAND, DECEMBER_MODEL
+from victoria_demand.defs.partitions import YearPartitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 from victoria_demand.resources.model_quality import ModelQualityPolicy
 
@@ -125,13 +127,15 @@ def band_coverage(december_model: dict) -> AssetCheckResult:
     )
 
 
-def champion_alias_consistent(champion_model: dict, mlflow: MlflowRegistry) -> AssetCheckResult:
+def champion_alias_consistent(
+    champion_model: dict, mlflow_registry: MlflowRegistry
+) -> AssetCheckResult:
     decision = ChampionDecision.from_dict(champion_model)
     contenders = [c for c in (decision.challenger, decision.incumbent) if c is not None]
     lowest = min(c.december_rmse for c in contenders)
-    recorded = mlflow.decisions()
+    recorded = mlflow_registry.decisions()
     expected_alias = current_champion({y: d.winner.version for y, d in recorded.items()})
-    alias = mlflow.champion_version()
+    alias = mlflow_registry.champion_version()
     winner_has_lowest = bool(np.isclose(decision.winner.december_rmse, lowest))
     recorded_same = recorded.get(decision.year) == decision
     return AssetCheckResult(
@@ -162,7 +166,7 @@ class DeclaredCheck:
 
 
 def checks_of(
-    asset: str, value_type: type, years: PartitionsDefinition, checks: list[DeclaredCheck]
+    asset: AssetKey, value_type: type, years: PartitionsDefinition, checks: list[DeclaredCheck]
 ) -> AssetChecksDefinition:
     """The checks of one asset as one step: each its own check in Dagster (its result,
     history and blocking), evaluated on one load of the asset's value. A step per check
@@ -190,7 +194,7 @@ def checks_of(
     # JSON record of an asset that returns a dict
     evaluate_checks.__annotations__["value"] = value_type
     return multi_asset_check(
-        name=f"{asset}_checks",
+        name=f"{asset.to_user_string()}_checks",
         specs=specs,
         can_subset=True,
         ins={"value": AssetIn(asset)},
@@ -202,7 +206,7 @@ def asset_checks(partitions: YearPartitions) -> list[AssetChecksDefinition]:
     clean, december = partitions.clean, partitions.december
     return [
         checks_of(
-            "clean_demand",
+            CLEAN_DEMAND,
             pd.DataFrame,
             clean,
             [
@@ -218,7 +222,7 @@ def asset_checks(partitions: YearPartitions) -> list[AssetChecksDefinition]:
             ],
         ),
         checks_of(
-            "december_model",
+            DECEMBER_MODEL,
             dict,
             december,
             [
@@ -241,7 +245,7 @@ def asset_checks(partitions: YearPartitions) -> list[AssetChecksDefinition]:
             ],
         ),
         checks_of(
-            "champion_model",
+            CHAMPION_MODEL,
             dict,
             december,
             [

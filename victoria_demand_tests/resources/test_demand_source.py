@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from victoria_demand.core.errors import DemandDataError
-from victoria_demand.core.source import fetch_source
+from victoria_demand.resources.demand_source import fetch_source
 
 PAYLOAD = b"Time,Demand,Temperature,Date,Holiday\n"
 PAYLOAD_SHA = hashlib.sha256(PAYLOAD).hexdigest()

@@ -6,16 +6,16 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, SensorResult, build_sensor_context
 
-from victoria_demand.automation import demand_source_changes
 from victoria_demand.core.cleaning import year_versions
-from victoria_demand.partitions import recorded_source_years
-from victoria_demand.resources.demand_source import DemandSource
-from victoria_demand.source_observation import (
+from victoria_demand.defs.automation import demand_source_changes
+from victoria_demand.defs.partitions import recorded_source_years
+from victoria_demand.defs.source_observation import (
     DATA_VERSION_TAG,
     observed_sha256,
     observed_versions,
     source_observations,
 )
+from victoria_demand.resources.demand_source import DemandSource
 from victoria_demand_tests.synthetic_source import extended_source
 
 
@@ -89,9 +89,10 @@ def test_observing_from_dagster_records_the_same(instance, original_csv, tmp_pat
     """What the UI's Observe runs: the source asset's own observation function."""
     from dagster import Definitions
 
-    from victoria_demand.assets.ingest import ingest_assets
     from victoria_demand.core.years import SourceYears
-    from victoria_demand.partitions import SOURCE_FILE, year_partitions
+    from victoria_demand.defs.asset_keys import SOURCE_FILE
+    from victoria_demand.defs.assets.ingest import ingest_assets
+    from victoria_demand.defs.partitions import year_partitions
 
     source_asset = ingest_assets(year_partitions(SourceYears(complete=(2012, 2013, 2014))))[0]
     demand_source = DemandSource(location=str(original_csv), cache_dir=str(tmp_path))
