@@ -130,12 +130,21 @@ def band_coverage(december_model: dict) -> AssetCheckResult:
 def champion_alias_consistent(
     champion_model: dict, mlflow_registry: MlflowRegistry
 ) -> AssetCheckResult:
-    decision = ChampionDecision.from_dict(champion_model)
+    return champion_consistency(
+        ChampionDecision.from_dict(champion_model),
+        mlflow_registry.decisions(),
+        mlflow_registry.champion_version(),
+    )
+
+
+def champion_consistency(
+    decision: ChampionDecision, recorded: dict[int, ChampionDecision], alias: str | None
+) -> AssetCheckResult:
+    """The year's winner has the lowest RMSE, MLflow records this decision, and the alias
+    names the winner of the latest decided year."""
     contenders = [c for c in (decision.challenger, decision.incumbent) if c is not None]
     lowest = min(c.december_rmse for c in contenders)
-    recorded = mlflow_registry.decisions()
     expected_alias = current_champion({y: d.winner.version for y, d in recorded.items()})
-    alias = mlflow_registry.champion_version()
     winner_has_lowest = bool(np.isclose(decision.winner.december_rmse, lowest))
     recorded_same = recorded.get(decision.year) == decision
     return AssetCheckResult(

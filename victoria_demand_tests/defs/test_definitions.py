@@ -7,8 +7,10 @@ from dagster import AssetKey
 
 from victoria_demand.core.years import NO_YEARS, SourceYears
 from victoria_demand.defs import build_definitions
+from victoria_demand.defs.asset_keys import CLEAN_DEMAND, RAW_DEMAND
 from victoria_demand.defs.partitions import current_source_years, year_partitions, years_up_to
 from victoria_demand.settings import PROJECT_ROOT
+from victoria_demand_tests.state import copy_home, materializations
 
 WITH_PARTIAL_YEAR = SourceYears(complete=(2012, 2013, 2014), partial=2015, partial_through_month=7)
 
@@ -72,7 +74,7 @@ def test_the_champion_after_a_year_reads_every_year_up_to_it():
 
 def test_sensors_and_jobs_resolve():
     defs = build_definitions(WITH_PARTIAL_YEAR)
-    assert defs.resolve_job_def("ingest")
+    assert defs.resolve_job_def("ingest").asset_layer.selected_asset_keys == {RAW_DEMAND}
     assert {sensor.name for sensor in defs.sensors} == {
         "automation",
         "demand_source_changes",
@@ -123,3 +125,34 @@ def test_what_dagster_loads_is_left_out_of_garbage_collection(tmp_path: Path):
     )
     assert completed.returncode == 0, completed.stderr
     assert int(completed.stdout) > 100_000
+
+
+def test_dg_launches_one_year_on_the_embedded_home(first_run, tmp_path: Path, original_csv):
+    """Dagster's current CLI on the project as the README shows it: `dg launch` of one
+    year's asset, recorded in the embedded home's instance."""
+    home = copy_home(first_run[0], tmp_path / "home")
+    before = materializations(home)[(CLEAN_DEMAND.to_user_string(), "2013")]
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home / "dagster"),
+        "VICTORIA_DEMAND_HOME": str(home),
+        "VICTORIA_DEMAND_SOURCE": str(original_csv),
+    }
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dg")),
+            "launch",
+            "--assets",
+            CLEAN_DEMAND.to_user_string(),
+            "--partition",
+            "2013",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "RUN_SUCCESS" in completed.stdout + completed.stderr
+    assert materializations(home)[(CLEAN_DEMAND.to_user_string(), "2013")] == before + 1
