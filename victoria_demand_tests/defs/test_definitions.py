@@ -82,21 +82,22 @@ def test_sensors_and_jobs_resolve():
     }
 
 
-def test_dagster_definitions_validate(tmp_path: Path):
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "VICTORIA_DEMAND_HOME": str(tmp_path)}
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dagster")),
-            "definitions",
-            "validate",
-            "-m",
-            "victoria_demand.definitions",
-        ],
+def _venv_cli(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """A console script of this environment, run from the project folder as a user would."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name(command[0])), *command[1:]],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=300,
+    )
+
+
+def test_dagster_definitions_validate(tmp_path: Path):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "VICTORIA_DEMAND_HOME": str(tmp_path)}
+    completed = _venv_cli(
+        ["dagster", "definitions", "validate", "-m", "victoria_demand.definitions"], env
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "Validation successful" in completed.stdout + completed.stderr
@@ -138,20 +139,8 @@ def test_dg_launches_one_year_on_the_embedded_home(first_run, tmp_path: Path, or
         "VICTORIA_DEMAND_HOME": str(home),
         "VICTORIA_DEMAND_SOURCE": str(original_csv),
     }
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dg")),
-            "launch",
-            "--assets",
-            CLEAN_DEMAND.to_user_string(),
-            "--partition",
-            "2013",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    completed = _venv_cli(
+        ["dg", "launch", "--assets", CLEAN_DEMAND.to_user_string(), "--partition", "2013"], env
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "RUN_SUCCESS" in completed.stdout + completed.stderr

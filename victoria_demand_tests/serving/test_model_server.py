@@ -177,7 +177,7 @@ def test_mlflow_loader_gives_the_same_answer(served, use_mlflow_store):
 
 
 def test_the_readme_example_works_as_written(served, original_csv):
-    readme = (PROJECT_ROOT / "README.md").read_text()
+    readme = (PROJECT_ROOT / "docs" / "serving.md").read_text()
     block = readme.split("<!-- serving-example -->\n```python\n", 1)[1].split("```", 1)[0]
     base_url = served["url"].removesuffix("/invocations")
     script = block.replace("http://127.0.0.1:5001", base_url).replace(
