@@ -5,7 +5,9 @@
   (``source_observation.py``), so only the new or edited years are stale;
 * every asset carries :func:`when_missing_or_stale`, evaluated by the ``automation`` sensor
   (the UI's Automation page): missing partitions and partitions whose inputs' data versions
-  or own code version changed are materialized, blocking checks respected;
+  or own code version changed are materialized, blocking checks respected. ``python -m
+  victoria_demand run`` evaluates the same condition (``cli/plan.py``): one definition of
+  what needs running;
 * ``new_years_reload`` reloads the code location when an ingested source holds other years
   than the loaded partitions, so new years appear without a click.
 
@@ -37,6 +39,8 @@ from victoria_demand.defs.source_observation import observed_versions, source_ob
 from victoria_demand.resources.demand_source import DemandSource
 
 WEBSERVER_URL_VARIABLE = "VICTORIA_DEMAND_DAGSTER_URL"
+# the part of the condition that holds but for the blocking checks of the inputs
+READY_LABEL = "ready to run"
 
 
 def automation_enabled() -> bool:
@@ -66,13 +70,16 @@ def when_missing_or_stale() -> AutomationCondition:
         | AutomationCondition.code_version_changed()
     )
     handled = AutomationCondition.newly_requested() | AutomationCondition.newly_updated()
-    return (
+    ready = (
         trigger.since(handled)
         & ~AutomationCondition.any_deps_missing()
         & ~AutomationCondition.any_deps_in_progress()
         & ~AutomationCondition.in_progress()
-        & AutomationCondition.all_deps_blocking_checks_passed()
-    ).with_label("missing or stale")
+    ).with_label(READY_LABEL)
+    # apart from `ready`, so that what a failed blocking check holds back can be told
+    return (ready & AutomationCondition.all_deps_blocking_checks_passed()).with_label(
+        "missing or stale"
+    )
 
 
 automation_sensor = AutomationConditionSensorDefinition(

@@ -1,0 +1,227 @@
+"""``python -m victoria_demand run`` and ``ingest``: observe the source, then plan, execute
+and report until nothing is left to run.
+
+The plan is the daemon's own decision (``plan.py``); executing it, this process makes what
+one evaluation requests in as few runs as Dagster allows: the changed years' source rows in
+one run over their range, then each year in order in one run from its first requested asset
+to the end of its chain (what follows an asset the run makes reads it, so the next
+evaluation would request it too). A year whose downstream assets exist is cleaned alone
+first: its rows decide whether they are outdated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from dagster import AssetKey
+
+from victoria_demand import settings
+from victoria_demand.cli.pipeline import RUN_LABEL_TAG, Pipeline, RunOutcome, run_label
+from victoria_demand.cli.plan import Plan, plan, save_cursor, saved_cursor
+from victoria_demand.core.errors import DemandDataError
+from victoria_demand.defs.asset_keys import CLEAN_DEMAND, RAW_DEMAND, YEARLY_ASSETS
+from victoria_demand.instance.abandoned_runs import recover_abandoned_runs
+
+# An evaluation after each wave of runs; a year's chain settles within as many waves as it
+# has steps, so more would mean the plan never settles, which is a bug to report.
+MAX_WAVES = len(YEARLY_ASSETS) + 2
+
+
+@dataclass
+class Session:
+    """What one command did: its runs, and the years it ran something for."""
+
+    pipeline: Pipeline
+    outcomes: list[RunOutcome] = field(default_factory=list)
+    labels_by_year: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def succeeded(self) -> bool:
+        return all(outcome.success for outcome in self.outcomes)
+
+    def execute(self, label: str, selection, partition: str | None = None, **kwargs) -> bool:
+        outcome = self.pipeline.execute(label, selection, partition, **kwargs)
+        self.outcomes.append(outcome)
+        if partition is not None:
+            self.labels_by_year.setdefault(partition, []).append(label)
+        return outcome.success
+
+
+def _observe_source(pipeline: Pipeline) -> None:
+    """Observe the source as the daemon's sensor does, if it is not the file observed last:
+    a data version per year (the hash of its rows), and the years it holds."""
+    from dagster import build_resources
+
+    from victoria_demand.defs.source_observation import (
+        observed_sha256,
+        observed_versions,
+        source_observations,
+    )
+    from victoria_demand.resources import demand_source
+
+    with build_resources(
+        {"demand_source": demand_source(settings.home())}, instance=pipeline.instance
+    ) as resources:
+        source = resources.demand_source.fetch()
+    if observed_sha256(pipeline.instance) == source.sha256 and pipeline.source_years.years:
+        return
+    for observation in source_observations(source, observed_versions(pipeline.instance)):
+        pipeline.instance.report_runless_asset_event(observation)
+    pipeline.reload_years()
+
+
+def _contiguous(years: Sequence[int]) -> list[tuple[int, int]]:
+    """[2012, 2013, 2015] -> [(2012, 2013), (2015, 2015)]: a run covers one range."""
+    ranges: list[tuple[int, int]] = []
+    for year in years:
+        if ranges and ranges[-1][1] == year - 1:
+            ranges[-1] = (ranges[-1][0], year)
+        else:
+            ranges.append((year, year))
+    return ranges
+
+
+def _start(pipeline: Pipeline) -> tuple[object, bool]:
+    """Recover abandoned runs, observe the source; the cursor to plan from, and whether the
+    source could be read. A home with no saved cursor (made by an earlier release, or only
+    ever run by the daemon) gets a baseline taken before the observation, if it is up to
+    date: the condition then sees what the observation changes."""
+    for run in recover_abandoned_runs(pipeline.instance):
+        label = run.tags.get(RUN_LABEL_TAG) or run_label(
+            run.job_name, run.tags.get("dagster/partition")
+        )
+        print(f"{label:<15} left unfinished by a killed process: marked failed", flush=True)
+    cursor = saved_cursor(pipeline.instance)
+    if cursor is None and pipeline.source_years.years:
+        baseline = plan(pipeline.instance, pipeline.defs, None)
+        cursor = None if baseline else baseline.cursor
+    try:
+        _observe_source(pipeline)
+    except DemandDataError as error:
+        print(f"{'ingest':<15} FAILED: the source could not be read")
+        print(f"  demand_source_file: {error}")
+        return cursor, False
+    return cursor, True
+
+
+def _everything(pipeline: Pipeline) -> Plan:
+    """``--force``: every partition of every asset, whatever the condition says."""
+    graph = pipeline.defs.resolve_asset_graph()
+    return Plan(
+        requested={
+            key: frozenset(graph.get(key).partitions_def.get_partition_keys())
+            for key in (RAW_DEMAND, *YEARLY_ASSETS)
+        },
+        forced=True,
+    )
+
+
+def _ingest(session: Session, current: Plan, *, first_wave: bool) -> None:
+    years = sorted(int(year) for year in current.of(RAW_DEMAND))
+    if not years:
+        if first_wave:
+            print(f"{'ingest':<15} up to date: the source's years are the ones ingested")
+        return
+    for first, last in _contiguous(years):
+        session.execute("ingest", [RAW_DEMAND], partition_range=(str(first), str(last)))
+
+
+def _runs_of_year(session: Session, current: Plan, year: str) -> list[list[AssetKey]]:
+    """The runs that make ``year``'s part of the plan: from the first requested asset of its
+    chain to the end, in one run; or its cleaning alone while what follows exists (the new
+    rows decide, on the next evaluation), unless forced."""
+    pipeline = session.pipeline
+    chain = YEARLY_ASSETS if int(year) in pipeline.source_years.december_years else (CLEAN_DEMAND,)
+    requested = current.keys_of(chain, year)
+    if not requested:
+        return []
+    rest = list(chain[chain.index(requested[0]) :])
+    if rest[0] != CLEAN_DEMAND or len(rest) == 1:
+        return [rest]
+    graph = pipeline.defs.resolve_asset_graph()
+    # Dagster runs a selection for one partition only if its assets share the partition
+    # set: not while the data ends in a partial year, which clean_demand has and the
+    # December assets have not
+    if len({graph.get(key).partitions_def for key in rest}) > 1:
+        return [rest[:1], rest[1:]] if current.forced else [rest[:1]]
+    missing = all(
+        year not in pipeline.instance.get_materialized_partitions(key) for key in rest[1:]
+    )
+    return [rest] if current.forced or missing else [rest[:1]]
+
+
+def _execute_years(session: Session, current: Plan, years: Sequence[str]) -> None:
+    for year in years:
+        for selection in _runs_of_year(session, current, year):
+            label = run_label("clean" if selection == [CLEAN_DEMAND] else "december", year)
+            if not session.execute(label, selection, year):
+                break
+
+
+def _report_quiet_years(session: Session, last: Plan, years: Sequence[str]) -> None:
+    """A line for each year this command ran nothing for, or only its cleaning."""
+    december_years = {str(year) for year in session.pipeline.source_years.december_years}
+    for year in years:
+        held = last.held_back_of(YEARLY_ASSETS, year)
+        if held:
+            names = ", ".join(key.to_user_string() for key in held)
+            label = run_label("december", year)
+            print(
+                f"{label:<15} HELD BACK: {names} waits for a failed blocking check of its "
+                "inputs (fix the cause, or --force)",
+                flush=True,
+            )
+            session.outcomes.append(RunOutcome(label, False, 0.0))
+        elif year not in session.labels_by_year:
+            print(f"{year:<15} up to date", flush=True)
+        elif session.labels_by_year[year] == [run_label("clean", year)] and year in december_years:
+            print(f"{year:<15} rows unchanged: model, champion, forecast up to date", flush=True)
+
+
+def run_everything(years: list[int] | None = None, *, force: bool = False) -> list[RunOutcome]:
+    pipeline = Pipeline()
+    session = Session(pipeline)
+    cursor, readable = _start(pipeline)
+    if not readable:
+        return [RunOutcome("ingest", False, 0.0)]
+    unknown = sorted(set(years or []) - set(pipeline.source_years.years))
+    if unknown:
+        print(f"no such year {unknown}: the source holds {list(pipeline.source_years.years)}")
+        return [RunOutcome("years", False, 0.0)]
+    chosen = [str(year) for year in (years or pipeline.source_years.years)]
+    current = _everything(pipeline) if force else plan(pipeline.instance, pipeline.defs, cursor)
+    for wave in range(MAX_WAVES):
+        _ingest(session, current, first_wave=wave == 0)
+        if session.succeeded:
+            _execute_years(session, current, chosen)
+        if not session.succeeded:
+            break
+        following = plan(pipeline.instance, pipeline.defs, current.cursor)
+        # what is left is for other years (with --year), or held back: done
+        if not any(following.keys_of((RAW_DEMAND, *YEARLY_ASSETS), year) for year in chosen):
+            if not years and not following:
+                save_cursor(pipeline.instance, following)
+            current = following
+            break
+        current = following
+    else:
+        raise RuntimeError(f"the plan did not settle in {MAX_WAVES} waves: {current.requested}")
+    _report_quiet_years(session, current, chosen)
+    note = pipeline.source_years.partial_note()
+    if note:
+        print(note)
+    return session.outcomes
+
+
+def ingest() -> list[RunOutcome]:
+    """What ``make dev`` does first: observe the source and ingest the years it requests,
+    so the UI shows them. The rest is left to the daemon (or the next ``run``): no cursor is
+    saved, so nothing requested here is taken for done."""
+    pipeline = Pipeline()
+    session = Session(pipeline)
+    cursor, readable = _start(pipeline)
+    if not readable:
+        return [RunOutcome("ingest", False, 0.0)]
+    _ingest(session, plan(pipeline.instance, pipeline.defs, cursor), first_wave=True)
+    return session.outcomes
