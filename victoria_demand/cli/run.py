@@ -82,11 +82,13 @@ def _contiguous(years: Sequence[int]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _start(pipeline: Pipeline) -> tuple[object, bool]:
-    """Recover abandoned runs, observe the source; the cursor to plan from, and whether the
-    source could be read. A home with no saved cursor (made by an earlier release, or only
-    ever run by the daemon) gets a baseline taken before the observation, if it is up to
-    date: the condition then sees what the observation changes."""
+def _start() -> tuple[Session, object]:
+    """Recover abandoned runs, observe the source: the session (failed if the source could
+    not be read) and the cursor to plan from. A home with no saved cursor (made by an
+    earlier release, or only ever run by the daemon) gets a baseline taken before the
+    observation, if it is up to date: the condition then sees what the observation changes."""
+    pipeline = Pipeline()
+    session = Session(pipeline)
     for run in recover_abandoned_runs(pipeline.instance):
         label = run.tags.get(RUN_LABEL_TAG) or run_label(
             run.job_name, run.tags.get("dagster/partition")
@@ -101,8 +103,8 @@ def _start(pipeline: Pipeline) -> tuple[object, bool]:
     except DemandDataError as error:
         print(f"{'ingest':<15} FAILED: the source could not be read")
         print(f"  demand_source_file: {error}")
-        return cursor, False
-    return cursor, True
+        session.outcomes.append(RunOutcome("ingest", False, 0.0))
+    return session, cursor
 
 
 def _everything(pipeline: Pipeline) -> Plan:
@@ -180,11 +182,10 @@ def _report_quiet_years(session: Session, last: Plan, years: Sequence[str]) -> N
 
 
 def run_everything(years: list[int] | None = None, *, force: bool = False) -> list[RunOutcome]:
-    pipeline = Pipeline()
-    session = Session(pipeline)
-    cursor, readable = _start(pipeline)
-    if not readable:
-        return [RunOutcome("ingest", False, 0.0)]
+    session, cursor = _start()
+    if not session.succeeded:
+        return session.outcomes
+    pipeline = session.pipeline
     unknown = sorted(set(years or []) - set(pipeline.source_years.years))
     if unknown:
         print(f"no such year {unknown}: the source holds {list(pipeline.source_years.years)}")
@@ -218,10 +219,8 @@ def ingest() -> list[RunOutcome]:
     """What ``make dev`` does first: observe the source and ingest the years it requests,
     so the UI shows them. The rest is left to the daemon (or the next ``run``): no cursor is
     saved, so nothing requested here is taken for done."""
-    pipeline = Pipeline()
-    session = Session(pipeline)
-    cursor, readable = _start(pipeline)
-    if not readable:
-        return [RunOutcome("ingest", False, 0.0)]
-    _ingest(session, plan(pipeline.instance, pipeline.defs, cursor), first_wave=True)
+    session, cursor = _start()
+    if session.succeeded:
+        pipeline = session.pipeline
+        _ingest(session, plan(pipeline.instance, pipeline.defs, cursor), first_wave=True)
     return session.outcomes

@@ -14,6 +14,8 @@ MELBOURNE = "Australia/Melbourne"
 MELBOURNE_LATITUDE = -37.8136
 MELBOURNE_LONGITUDE = 144.9631
 HALF_HOURS_PER_DAY = 48
+HALF_HOUR = pd.Timedelta(minutes=30)
+DECEMBER = 12
 
 
 def as_utc(time: pd.Series) -> pd.Series:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from victoria_demand.core.calendar import as_utc
+from victoria_demand.core.calendar import HALF_HOUR, as_utc
 from victoria_demand.core.feature_set import MODEL_INPUTS
 from victoria_demand.core.intervals import ResidualQuantiles
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
 CONTEXT = "context"
-HALF_HOUR = pd.Timedelta(minutes=30)
 HISTORY_HALF_HOURS = 96  # 48 hours, the longest look-back of the feature set
 FORECAST_COLUMNS = ("time_utc", "forecast_mw", "p10_mw", "p90_mw")
 _TRUE = {"true", "1", "yes", "t", "y"}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,8 +178,15 @@ def _check_header(text: str, name: str) -> list[str]:
     return header
 
 
-def _first_bad(mask: np.ndarray | pd.Series) -> int:
-    return int(np.flatnonzero(np.asarray(mask))[0])
+def _refuse_first(
+    bad: np.ndarray | pd.Series, name: str, column: str, problem: Callable[[int], str]
+) -> None:
+    """If any row is ``bad``, refuse the file at the first, naming its column and line and
+    saying ``problem(row)``."""
+    rows = np.flatnonzero(np.asarray(bad))
+    if len(rows):
+        row = int(rows[0])
+        raise DemandDataError(name, problem(row), column=column, line=row + _LINE_OFFSET)
 
 
 def _arrow_cast(text: pd.Series, to: pa.DataType) -> pd.Series | None:
@@ -194,26 +202,21 @@ def _arrow_cast(text: pd.Series, to: pa.DataType) -> pd.Series | None:
 def _parse_time(column: pd.Series, name: str) -> pd.Series:
     text = column.str.strip()
     has_offset = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True)
-    if not has_offset.all():
-        row = _first_bad(~has_offset)
-        raise DemandDataError(
-            name,
-            f"time stamp {column.iloc[row]!r} has no UTC offset; every stamp must name its "
-            "offset (for example 2012-01-01T00:00:00+11:00 or 2011-12-31T13:00:00Z)",
-            column="Time",
-            line=row + _LINE_OFFSET,
-        )
+    _refuse_first(
+        ~has_offset,
+        name,
+        "Time",
+        lambda row: (
+            f"time stamp {column.iloc[row]!r} has no UTC offset; every stamp must name "
+            "its offset (for example 2012-01-01T00:00:00+11:00 or 2011-12-31T13:00:00Z)"
+        ),
+    )
     parsed = _arrow_cast(text, pa.timestamp("ns", tz="UTC"))
     if parsed is None:  # some stamp Arrow does not read: pandas reads it, or names it
         parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
-    if parsed.isna().any():
-        row = _first_bad(parsed.isna())
-        raise DemandDataError(
-            name,
-            f"unparseable time stamp {column.iloc[row]!r}",
-            column="Time",
-            line=row + _LINE_OFFSET,
-        )
+    _refuse_first(
+        parsed.isna(), name, "Time", lambda row: f"unparseable time stamp {column.iloc[row]!r}"
+    )
     return parsed.dt.as_unit("ns")
 
 
@@ -224,36 +227,28 @@ def _parse_number(
     values = _arrow_cast(text, pa.float64())
     if values is None:  # some value Arrow does not read: pandas reads it, or names it
         values = pd.to_numeric(text, errors="coerce")
-    if values.isna().any():
-        row = _first_bad(values.isna())
+
+    def not_a_number(row: int) -> str:
         shown = column.iloc[row]
         what = "a missing value" if shown.strip() in {"", "NA", "NaN", "nan"} else repr(shown)
-        raise DemandDataError(
-            name, f"{what} is not a number", column=label, line=row + _LINE_OFFSET
-        )
+        return f"{what} is not a number"
+
+    _refuse_first(values.isna(), name, label, not_a_number)
     low, high = bounds
-    outside = (values < low) | (values > high) | ~np.isfinite(values)
-    if outside.any():
-        row = _first_bad(outside)
-        raise DemandDataError(
-            name,
-            f"{values.iloc[row]} {unit} is outside the physical range [{low}, {high}]",
-            column=label,
-            line=row + _LINE_OFFSET,
-        )
+    _refuse_first(
+        (values < low) | (values > high) | ~np.isfinite(values),
+        name,
+        label,
+        lambda row: f"{values.iloc[row]} {unit} is outside the physical range [{low}, {high}]",
+    )
     return values.astype("float64")
 
 
 def _parse_holiday(column: pd.Series, name: str) -> pd.Series:
     flags = column.str.strip().str.upper().map(HOLIDAY_VALUES)
-    if flags.isna().any():
-        row = _first_bad(flags.isna())
-        raise DemandDataError(
-            name,
-            f"{column.iloc[row]!r} is not TRUE or FALSE",
-            column="Holiday",
-            line=row + _LINE_OFFSET,
-        )
+    _refuse_first(
+        flags.isna(), name, "Holiday", lambda row: f"{column.iloc[row]!r} is not TRUE or FALSE"
+    )
     return flags.astype(bool)
 
 
@@ -266,12 +261,12 @@ def _check_dates(column: pd.Series, time_utc: pd.Series, name: str) -> None:
     local_days = time_utc.dt.tz_convert(MELBOURNE).dt.tz_localize(None).to_numpy("datetime64[D]")
     given_days = pd.to_datetime(column.str.strip(), format="%Y-%m-%d", errors="coerce")
     mismatch = given_days.to_numpy("datetime64[D]") != local_days  # unreadable: NaT, unequal
-    if mismatch.any():
-        row = _first_bad(mismatch)
-        raise DemandDataError(
-            name,
+    _refuse_first(
+        mismatch,
+        name,
+        "Date",
+        lambda row: (
             f"date {column.iloc[row]!r} is not the Melbourne date of the time stamp "
-            f"{time_utc.iloc[row].isoformat()} (expected {local_days[row]})",
-            column="Date",
-            line=row + _LINE_OFFSET,
-        )
+            f"{time_utc.iloc[row].isoformat()} (expected {local_days[row]})"
+        ),
+    )

@@ -11,7 +11,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from victoria_demand.core.calendar import HALF_HOURS_PER_DAY, to_melbourne
+from victoria_demand.core.calendar import DECEMBER, HALF_HOURS_PER_DAY, to_melbourne
 from victoria_demand.core.feature_set import FEATURE_SET, MODEL_INPUTS, FeatureSet
 from victoria_demand.core.features import (
     Daylight,
@@ -31,7 +31,6 @@ from victoria_demand.core.intervals import (
 from victoria_demand.core.metrics import BandErrors, ForecastErrors, band_errors, forecast_errors
 
 TARGET = "demand_mw"
-DECEMBER = 12
 SEASONAL_NAIVE_PERIOD = 7 * 48  # one week of half-hours
 
 

@@ -11,10 +11,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from victoria_demand.core.calendar import MELBOURNE
-
-HALF_HOUR = pd.Timedelta(minutes=30)
-DECEMBER = 12
+from victoria_demand.core.calendar import DECEMBER, HALF_HOUR, MELBOURNE
 
 
 @dataclass(frozen=True)

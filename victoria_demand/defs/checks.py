@@ -22,9 +22,10 @@ from dagster import (
     multi_asset_check,
 )
 
+from victoria_demand.core.calendar import DECEMBER, HALF_HOUR
 from victoria_demand.core.champion import ChampionDecision, current_champion
 from victoria_demand.core.raw import DEMAND_RANGE_MW, TEMPERATURE_RANGE_C
-from victoria_demand.core.years import DECEMBER, HALF_HOUR, covered_through, expected_half_hours
+from victoria_demand.core.years import covered_through, expected_half_hours
 from victoria_demand.defs.asset_keys import CHAMPION_MODEL, CLEAN_DEMAND, DECEMBER_MODEL
 from victoria_demand.defs.partitions import YearPartitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
