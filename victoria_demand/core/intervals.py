@@ -108,6 +108,23 @@ def residual_days(residuals: pd.DataFrame) -> dict[bool, np.ndarray]:
     return {off: np.vstack(rows) for off, rows in days.items() if rows}
 
 
+def add_residual_days(
+    members: np.ndarray,
+    day_off_by_day: np.ndarray,
+    days: dict[bool, np.ndarray],
+    rng: np.random.Generator,
+) -> None:
+    """Add to every day of every member, (members, days, 48) MW, a whole calibration day of
+    residuals of the same day type (the other type's where the pool has none), in place."""
+    for off in (False, True):
+        pool = days.get(off, days.get(not off))
+        which = np.flatnonzero(np.asarray(day_off_by_day, dtype=bool) == off)
+        if len(which) == 0:
+            continue
+        draws = rng.integers(0, len(pool), size=(len(members), len(which)))
+        members[:, which, :] += pool[draws]
+
+
 def peak_forecast(
     forecast_by_day: np.ndarray,
     day_off_by_day: np.ndarray,
@@ -119,13 +136,7 @@ def peak_forecast(
     calibration day of residuals of the same day type to each day."""
     rng = np.random.default_rng(random_state)
     simulated = np.repeat(forecast_by_day[None, :, :], simulations, axis=0)
-    for off in (False, True):
-        pool = days.get(off, days.get(not off))
-        which = np.flatnonzero(np.asarray(day_off_by_day, dtype=bool) == off)
-        if len(which) == 0:
-            continue
-        draws = rng.integers(0, len(pool), size=(simulations, len(which)))
-        simulated[:, which, :] += pool[draws]
+    add_residual_days(simulated, day_off_by_day, days, rng)
     peaks = simulated.max(axis=(1, 2))
     return PeakForecast(
         point_mw=float(forecast_by_day.max()),

@@ -170,26 +170,48 @@ def calibration_residuals(design: YearDesign) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def fit_december_model(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET) -> DecemberModel:
-    split = split_december(clean)
+@dataclass(frozen=True)
+class FittedYear:
+    """A year's model fit on its January-November rows, and its out-of-sample residuals."""
+
+    forecaster: DemandForecaster
+    design: YearDesign
+    residuals: pd.DataFrame  # calibration_residuals
+
+    @property
+    def peak_days(self) -> dict[bool, np.ndarray]:
+        """Whole days of residuals the peak (and the outlook) draw from."""
+        in_peak_months = self.residuals["month"].isin(PEAK_CALIBRATION_MONTHS)
+        return residual_days(self.residuals.loc[in_peak_months])
+
+
+def fit_year(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET) -> FittedYear:
+    """The model of ``clean``'s year, fit on January-November: December's rows, if any, are
+    not read (every feature looks back only), so a source ending on 30 November fits the
+    same model."""
     design = year_design(clean, feature_set)
     # The calibration's systems are small (338 columns; a month's 1,400 rows at a time): BLAS
     # threads cost more in hand-offs than they share (on two cores, 0.12 s a year with one
     # thread, 0.25-0.32 s with two). The final fit is one QR of 16,000 rows, which two
     # threads share well (0.25-0.47 s a year with one, 0.16 s with two).
-    in_december = design.months == DECEMBER
     with threadpool_limits(limits=1, user_api="blas"):
         residuals = calibration_residuals(design)
-    regression = design.fit(~in_december)
+    regression = design.fit(design.months != DECEMBER)
     # the feature steps are stateless, so with the regression fit on January-November this
     # is the Pipeline that fitting on January-November would give
     pipeline = Pipeline([*design.features.steps, ("regression", regression)])
-    forecaster = DemandForecaster(pipeline, residual_quantiles(residuals))
-    forecast = december_forecast(forecaster, clean)
+    return FittedYear(DemandForecaster(pipeline, residual_quantiles(residuals)), design, residuals)
+
+
+def fit_december_model(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET) -> DecemberModel:
+    split = split_december(clean)
+    fitted = fit_year(clean, feature_set)
+    forecast = december_forecast(fitted.forecaster, clean)
     naive = seasonal_naive_forecast(split.train, len(forecast))
-    day_off = design.calendar["day_off"].to_numpy()[in_december]
+    in_december = fitted.design.months == DECEMBER
+    day_off = fitted.design.calendar["day_off"].to_numpy()[in_december]
     return DecemberModel(
-        forecaster=forecaster,
+        forecaster=fitted.forecaster,
         errors=forecast_errors(forecast["actual_mw"], forecast["forecast_mw"]),
         band=band_errors(
             forecast["actual_mw"], forecast["p10_mw"], forecast["forecast_mw"], forecast["p90_mw"]
@@ -197,7 +219,7 @@ def fit_december_model(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SE
         peak=peak_forecast(
             forecast["forecast_mw"].to_numpy().reshape(-1, HALF_HOURS_PER_DAY),
             day_off.reshape(-1, HALF_HOURS_PER_DAY)[:, 0],
-            residual_days(residuals.loc[residuals["month"].isin(PEAK_CALIBRATION_MONTHS)]),
+            fitted.peak_days,
         ),
         actual_peak_mw=float(forecast["actual_mw"].max()),
         seasonal_naive_errors=forecast_errors(forecast["actual_mw"], naive),

@@ -1,0 +1,337 @@
+"""The December outlook issued on 30 November: the year's model driven by weather scenarios
+built from what was known then, with the model's own error, as a range and as the peak's
+probability of exceedance (POE), the way AEMO publishes demand.
+
+The method:
+
+* **Weather scenarios**: the day-block bootstrap of Hyndman & Fan (2010, "Density
+  forecasting for long-term peak electricity demand", IEEE Trans. Power Systems 25(2), the
+  model AEMO used), which fills December with blocks of consecutive historical days taken
+  from the same time of year (here within +-15 days of the target's day of year, widened
+  only where the history has none, as for the first year of a file, whose December days come
+  from late November and January). The days are resampled as anomalies from the annual
+  temperature cycle fitted to the history (two harmonics, as in the seasonal mean of Magnano
+  & Boland, 2007, "Generation of synthetic sequences of electricity demand: application in
+  South Australia", Energy 32(11)) and put back on December's own seasonal mean, so that a
+  January day does not bring January's warmth into December. Scenario temperatures are
+  kept within the range the model was fit on: the learned response is not extrapolated.
+* **The model's own error**: whole days of its out-of-sample residuals at a month-ahead
+  horizon (the calibration days the December peak already draws from, ``intervals.py``),
+  added to each scenario's forecast day by day, of the same day type.
+* **The answer**: quantiles of the ensemble per half-hour (P10, P50, P90), and the POEs of
+  December's peak, of its energy and of each day's peak from the ensemble's members.
+
+Everything is seeded: the same history gives the same outlook to the last digit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from victoria_demand.core.calendar import HALF_HOUR, HALF_HOURS_PER_DAY, MELBOURNE, to_melbourne
+from victoria_demand.core.feature_set import MODEL_INPUTS
+from victoria_demand.core.forecaster import HISTORY_HALF_HOURS
+from victoria_demand.core.intervals import add_residual_days
+from victoria_demand.core.metrics import band_errors, forecast_errors
+from victoria_demand.core.public_holidays import holiday_flags
+
+WINDOW_DAYS = 15
+WIDEN_DAYS = 5  # the window grows by this much while the history has no block for a date
+BLOCK_DAYS = 7
+HARMONICS = 2
+WEATHER_SCENARIOS = 60
+RESIDUAL_DRAWS = 10
+RANDOM_STATE = 0
+METHOD = (
+    f"day-block bootstrap of temperature anomalies (Hyndman & Fan 2010), blocks of "
+    f"{BLOCK_DAYS} days within +-{WINDOW_DAYS} days of the date, {WEATHER_SCENARIOS} "
+    f"scenarios x {RESIDUAL_DRAWS} residual days"
+)
+# The model steps whose output depends on time alone: computed once for every scenario.
+TIME_ONLY_STEPS = ("calendar", "daylight")
+
+
+@dataclass(frozen=True)
+class WeatherHistory:
+    """Whole Melbourne days of half-hourly temperature known at the issue instant."""
+
+    dates: np.ndarray  # datetime64[D], one per day
+    day_of_year: np.ndarray
+    temperatures: np.ndarray  # (days, 48), degrees C
+
+
+def weather_history(rows: pd.DataFrame, issued_at: pd.Timestamp) -> WeatherHistory:
+    """The whole days of ``rows`` (``time_utc``, ``temperature_c``) before ``issued_at``;
+    days of a daylight-saving change (46 or 50 half-hours) are left out."""
+    known = rows.loc[rows["time_utc"] < issued_at, ["time_utc", "temperature_c"]]
+    local = to_melbourne(known["time_utc"])
+    slot = (local.dt.hour * 2 + local.dt.minute // 30).to_numpy()
+    dates = local.dt.tz_localize(None).to_numpy().astype("datetime64[D]")
+    table = pd.DataFrame(
+        {"date": dates, "slot": slot, "temperature_c": known["temperature_c"].to_numpy()}
+    )
+    counts = table.groupby("date")["slot"].agg(["size", "nunique"])
+    whole = counts.index[(counts["size"] == HALF_HOURS_PER_DAY) & (counts["nunique"] == 48)]
+    kept = table.loc[table["date"].isin(whole)].sort_values(["date", "slot"], kind="stable")
+    temperatures = kept["temperature_c"].to_numpy(float).reshape(-1, HALF_HOURS_PER_DAY)
+    day_dates = kept["date"].to_numpy()[::HALF_HOURS_PER_DAY].astype("datetime64[D]")
+    return WeatherHistory(
+        dates=day_dates,
+        day_of_year=pd.DatetimeIndex(day_dates).dayofyear.to_numpy(),
+        temperatures=temperatures,
+    )
+
+
+def _harmonics(day_of_year: np.ndarray) -> np.ndarray:
+    angle = 2 * np.pi * (np.asarray(day_of_year, float) - 1) / 365.25
+    columns = [np.ones_like(angle)]
+    for k in range(1, HARMONICS + 1):
+        columns += [np.cos(k * angle), np.sin(k * angle)]
+    return np.column_stack(columns)
+
+
+def annual_cycle(history: WeatherHistory) -> np.ndarray:
+    """Coefficients of the daily mean temperature's annual cycle (least squares)."""
+    coefficients, *_ = np.linalg.lstsq(
+        _harmonics(history.day_of_year), history.temperatures.mean(axis=1), rcond=None
+    )
+    return coefficients
+
+
+def seasonal_mean(coefficients: np.ndarray, day_of_year: np.ndarray) -> np.ndarray:
+    return _harmonics(day_of_year) @ coefficients
+
+
+@dataclass(frozen=True)
+class TemperatureScenarios:
+    temperatures: np.ndarray  # (scenarios, days, 48)
+    sources: np.ndarray  # (scenarios, days) the historical date each day was taken from
+
+
+def _circular_distance(day_of_year: np.ndarray, target: int) -> np.ndarray:
+    return np.abs((day_of_year - target + 182) % 365 - 182)
+
+
+def temperature_scenarios(
+    history: WeatherHistory,
+    days: pd.DatetimeIndex,
+    *,
+    scenarios: int = WEATHER_SCENARIOS,
+    bounds: tuple[float, float] = (-np.inf, np.inf),
+    random_state: int = RANDOM_STATE,
+) -> TemperatureScenarios:
+    """``scenarios`` half-hourly temperature paths over ``days`` (consecutive dates), each
+    made of blocks of consecutive historical days from the same time of year."""
+    rng = np.random.default_rng(random_state)
+    coefficients = annual_cycle(history)
+    anomalies = history.temperatures - seasonal_mean(coefficients, history.day_of_year)[:, None]
+    target_mean = seasonal_mean(coefficients, days.dayofyear.to_numpy())
+    # a block may start on a day whose following days are all in the history
+    run_after = np.zeros(len(history.dates), dtype=int)
+    for i in range(len(history.dates) - 1, -1, -1):
+        follows = i + 1 < len(history.dates) and history.dates[i + 1] == history.dates[i] + 1
+        run_after[i] = 1 + (run_after[i + 1] if follows else 0)
+    blocks = [
+        (start, min(BLOCK_DAYS, len(days) - start)) for start in range(0, len(days), BLOCK_DAYS)
+    ]
+    starts_for = {}
+    for start, length in blocks:
+        distance = _circular_distance(history.day_of_year, int(days[start].dayofyear))
+        window = WINDOW_DAYS
+        while True:
+            candidates = np.flatnonzero((distance <= window) & (run_after >= length))
+            if len(candidates) or window > 366:
+                break
+            window += WIDEN_DAYS
+        if not len(candidates):
+            raise ValueError("the history holds no run of whole days long enough for a block")
+        starts_for[start] = candidates
+    picked = np.empty((scenarios, len(days)), dtype=int)
+    for start, length in blocks:
+        candidates = starts_for[start]
+        first = candidates[rng.integers(0, len(candidates), size=scenarios)]
+        picked[:, start : start + length] = first[:, None] + np.arange(length)[None, :]
+    temperatures = anomalies[picked] + target_mean[None, :, None]
+    return TemperatureScenarios(
+        temperatures=np.clip(temperatures, *bounds), sources=history.dates[picked]
+    )
+
+
+def scenario_forecasts(
+    pipeline: Pipeline, context: pd.DataFrame, december: pd.DataFrame, temperatures: np.ndarray
+) -> np.ndarray:
+    """The model's forecast of ``december`` (model inputs; its temperature replaced) under
+    each scenario, (scenarios, half-hours). ``context`` is the model inputs of the 48 hours
+    before, as known. The time-only features are computed once, not once a scenario; the
+    result equals the model's own prediction of each scenario (tested)."""
+    inputs = pd.concat([context, december], ignore_index=True)
+    steps = pipeline.named_steps
+    frame = inputs
+    for name in TIME_ONLY_STEPS:
+        frame = steps[name].transform(frame)
+    known = context["temperature_c"].to_numpy(float)
+    regression = steps["regression"]
+    forecasts = np.empty((len(temperatures), len(december)))
+    for row, scenario in enumerate(temperatures.reshape(len(temperatures), -1)):
+        frame["temperature_c"] = np.concatenate([known, scenario])
+        design = steps["regressors"].transform(steps["temperature_history"].transform(frame))
+        # the fitted coefficients, not predict(): scikit-learn validates the 338 columns'
+        # dtypes on every call, which took 40% of an outlook
+        prediction = design.to_numpy() @ regression.coef_ + regression.intercept_
+        forecasts[row] = prediction[len(context) :]
+    return forecasts
+
+
+def demand_ensemble(
+    forecasts: np.ndarray,
+    day_off_by_day: np.ndarray,
+    residual_days: dict[bool, np.ndarray],
+    *,
+    draws: int = RESIDUAL_DRAWS,
+    random_state: int = RANDOM_STATE,
+) -> np.ndarray:
+    """Each scenario's forecast plus ``draws`` sets of whole residual days of the same day
+    type: (scenarios x draws, half-hours)."""
+    days = len(day_off_by_day)
+    by_day = forecasts.reshape(len(forecasts), days, HALF_HOURS_PER_DAY)
+    members = np.repeat(by_day, draws, axis=0)
+    add_residual_days(members, day_off_by_day, residual_days, np.random.default_rng(random_state))
+    return members.reshape(len(members), -1)
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What the ensemble says: quantiles per half-hour and POEs (a POE10 is exceeded with
+    10% probability: the ensemble's 90th percentile)."""
+
+    p10_mw: np.ndarray
+    p50_mw: np.ndarray
+    p90_mw: np.ndarray
+    peak_poe_mw: dict[int, float]  # {10: ..., 50: ..., 90: ...}
+    energy_poe_gwh: dict[int, float]
+    daily_peak_poe10_mw: np.ndarray
+    daily_peak_poe50_mw: np.ndarray
+
+
+POES = (10, 50, 90)
+
+
+def _poe(values: np.ndarray, poe: int, axis: int = 0) -> np.ndarray:
+    return np.quantile(values, 1 - poe / 100, axis=axis)
+
+
+def summarize(ensemble: np.ndarray) -> Outlook:
+    """The outlook of an ensemble of December half-hourly demand, (members, half-hours)."""
+    members, half_hours = ensemble.shape
+    p10, p50, p90 = np.quantile(ensemble, [0.1, 0.5, 0.9], axis=0)
+    peaks = ensemble.max(axis=1)
+    energy_gwh = ensemble.sum(axis=1) * 0.5 / 1000  # MW over half-hours -> MWh -> GWh
+    daily = ensemble.reshape(members, half_hours // HALF_HOURS_PER_DAY, -1).max(axis=2)
+    return Outlook(
+        p10_mw=p10,
+        p50_mw=p50,
+        p90_mw=p90,
+        peak_poe_mw={poe: float(_poe(peaks, poe)) for poe in POES},
+        energy_poe_gwh={poe: float(_poe(energy_gwh, poe)) for poe in POES},
+        daily_peak_poe10_mw=_poe(daily, 10),
+        daily_peak_poe50_mw=_poe(daily, 50),
+    )
+
+
+def december_days(year: int) -> pd.DatetimeIndex:
+    return pd.date_range(f"{year}-12-01", f"{year}-12-31", freq="D")
+
+
+def december_instants(year: int) -> pd.Series:
+    """Every half-hour of December ``year`` in Melbourne (no clock change), as UTC."""
+    start = pd.Timestamp(f"{year}-12-01", tz=MELBOURNE)
+    local = pd.date_range(start, periods=31 * HALF_HOURS_PER_DAY, freq="30min")
+    return pd.Series(local.tz_convert("UTC"), name="time_utc")
+
+
+@dataclass(frozen=True)
+class OutlookScores:
+    """The outlook against the December observed so far (whole days)."""
+
+    days: int
+    p50_mape: float  # percent
+    pinball_mw: float  # mean over P10, P50, P90
+    crps_mw: float  # of the whole ensemble (scoringrules)
+    band_coverage: float  # percent of half-hours inside P10-P90
+    band_width_mw: float
+    days_above_poe10: int  # days whose peak exceeded that day's POE10
+    days_above_poe50: int
+
+
+def score_to_date(outlook: Outlook, ensemble: np.ndarray, actual: np.ndarray) -> OutlookScores:
+    """Scores of the outlook on the first ``len(actual)`` half-hours of December, which must
+    be whole days."""
+    import scoringrules  # imported by the step that scores, not by every process
+
+    seen = len(actual)
+    if seen == 0 or seen % HALF_HOURS_PER_DAY:
+        raise ValueError(f"score whole days of December, not {seen} half-hours")
+    days = seen // HALF_HOURS_PER_DAY
+    band = band_errors(actual, outlook.p10_mw[:seen], outlook.p50_mw[:seen], outlook.p90_mw[:seen])
+    daily_peaks = np.asarray(actual, float).reshape(days, HALF_HOURS_PER_DAY).max(axis=1)
+    return OutlookScores(
+        days=days,
+        p50_mape=forecast_errors(actual, outlook.p50_mw[:seen]).mape,
+        pinball_mw=band.pinball_mw,
+        crps_mw=float(np.mean(scoringrules.crps_ensemble(actual, ensemble[:, :seen].T))),
+        band_coverage=band.coverage,
+        band_width_mw=band.mean_width_mw,
+        days_above_poe10=int((daily_peaks > outlook.daily_peak_poe10_mw[:days]).sum()),
+        days_above_poe50=int((daily_peaks > outlook.daily_peak_poe50_mw[:days]).sum()),
+    )
+
+
+@dataclass(frozen=True)
+class IssuedOutlook:
+    year: int
+    issued_at: pd.Timestamp  # 1 December 00:00 Melbourne, in UTC: where its information ends
+    time_utc: pd.Series  # December's half-hours
+    scenarios: TemperatureScenarios
+    ensemble: np.ndarray  # (members, half-hours), MW
+    outlook: Outlook
+
+
+def issue_outlook(
+    pipeline: Pipeline, residual_days: dict[bool, np.ndarray], rows: pd.DataFrame, year: int
+) -> IssuedOutlook:
+    """The outlook of December ``year`` from ``rows`` (``time_utc``, ``temperature_c``,
+    ``holiday``, any span of years): only rows before 1 December 00:00 in Melbourne are read.
+    ``pipeline`` and ``residual_days`` are the year's model, fit on January-November."""
+    issued_at = pd.Timestamp(f"{year}-12-01", tz=MELBOURNE).tz_convert("UTC")
+    known = rows.loc[rows["time_utc"] < issued_at]
+    context = known.tail(HISTORY_HALF_HOURS).loc[:, list(MODEL_INPUTS)]
+    expected_start = issued_at - HISTORY_HALF_HOURS * HALF_HOUR
+    if len(context) < HISTORY_HALF_HOURS or context["time_utc"].iloc[0] != expected_start:
+        raise ValueError(
+            f"the outlook of December {year} needs the 48 hours before {issued_at.isoformat()}"
+        )
+    this_year = known.loc[to_melbourne(known["time_utc"]).dt.year == year, "temperature_c"]
+    instants = december_instants(year)
+    december = pd.DataFrame(
+        {"time_utc": instants, "temperature_c": np.nan, "holiday": holiday_flags(instants)}
+    )
+    scenarios = temperature_scenarios(
+        weather_history(known, issued_at),
+        december_days(year),
+        bounds=(float(this_year.min()), float(this_year.max())),
+    )
+    forecasts = scenario_forecasts(pipeline, context, december, scenarios.temperatures)
+    day_off = pipeline.named_steps["calendar"].transform(december)["day_off"].to_numpy(bool)
+    ensemble = demand_ensemble(forecasts, day_off[::HALF_HOURS_PER_DAY], residual_days)
+    return IssuedOutlook(
+        year=year,
+        issued_at=issued_at,
+        time_utc=instants,
+        scenarios=scenarios,
+        ensemble=ensemble,
+        outlook=summarize(ensemble),
+    )
