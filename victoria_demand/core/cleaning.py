@@ -6,13 +6,12 @@ import hashlib
 
 import pandas as pd
 
-from victoria_demand.core.calendar import MELBOURNE, melbourne_calendar
+from victoria_demand.core.calendar import HALF_HOUR, MELBOURNE, melbourne_calendar
 from victoria_demand.core.errors import DemandDataError
 from victoria_demand.core.years import (
-    DECEMBER,
-    HALF_HOUR,
     SourceYears,
     covered_through,
+    day_end,
     month_start,
     years_between,
 )
@@ -33,11 +32,11 @@ CLEAN_COLUMNS = (
 
 def check_series(rows: pd.DataFrame, *, source: str) -> SourceYears:
     """Every instant at most once, and every half-hour from 1 January of the first Melbourne
-    year to the end of a Melbourne month: whole years, then at most one trailing partial year.
+    year to the end of a Melbourne day: whole years, then at most one trailing partial year.
 
     ``rows`` carries ``time_utc``; its index is the data row number (0-based) in the source
     file, which errors turn into file lines. No repair is guessed for a demand series: a
-    duplicate, a gap or a series that stops mid-month is an error.
+    duplicate, a gap or a series that stops mid-day is an error.
     """
     times = rows["time_utc"].sort_values(kind="stable")
     duplicated = times.duplicated(keep="first")
@@ -50,12 +49,13 @@ def check_series(rows: pd.DataFrame, *, source: str) -> SourceYears:
             column="Time",
             line=row + 2,
         )
-    first_year, last_year, last_month = covered_through(times.iloc[0], times.iloc[-1] + HALF_HOUR)
-    # a series that stops mid-month is judged against its whole last month
-    through = last_month or DECEMBER
+    last = times.iloc[-1]
+    first_year, last_day = covered_through(times.iloc[0], last + HALF_HOUR)
+    # a series that stops mid-day is judged against its whole last day
+    judged_through = last_day or last.tz_convert(MELBOURNE).date()
     expected = pd.date_range(
         month_start(first_year, 1),
-        month_start(last_year, through + 1),
+        day_end(judged_through),
         freq=HALF_HOUR,
         inclusive="left",
         unit="ns",
@@ -73,12 +73,12 @@ def check_series(rows: pd.DataFrame, *, source: str) -> SourceYears:
             + (
                 f"; the series resumes at line {line}"
                 if line
-                else f"; {year} is incomplete: a series must end at the end of a Melbourne month"
+                else f"; {year} is incomplete: a series must end at the end of a Melbourne day"
             ),
             column="Time",
             line=line,
         )
-    return years_between(first_year, last_year, last_month)
+    return years_between(first_year, judged_through)
 
 
 def clean_year(raw: pd.DataFrame, year: int, *, source: str) -> pd.DataFrame:

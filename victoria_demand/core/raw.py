@@ -11,7 +11,7 @@ neither): without ``Holiday`` the flags come from the ``holidays`` package (see
 ``public_holidays``). Every stamp must name its offset: a naive stamp is ambiguous
 twice a year in Melbourne, so it is an error rather than a guess. The file must hold whole
 Melbourne calendar years, every half-hour exactly once (in any order), and may end with one
-partial year that stops at the end of a Melbourne month.
+partial year that stops at the end of a Melbourne day.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ _LINE_OFFSET = 2  # data row 0 sits on line 2, under the header
 def read_raw_demand(path: str | Path, *, name: str | None = None) -> pd.DataFrame:
     """Parse and validate one raw CSV into ``time_utc, demand_mw, temperature_c, holiday``:
     every field, and whole Melbourne years (then at most one trailing partial year ending
-    at a month end) with every half-hour exactly once.
+    at a day's end) with every half-hour exactly once.
 
     ``name`` is how the file is called in error messages (defaults to the path). Rows are
     kept in file order, so the index is the data row number.

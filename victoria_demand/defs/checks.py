@@ -22,7 +22,7 @@ from dagster import (
     multi_asset_check,
 )
 
-from victoria_demand.core.calendar import DECEMBER, HALF_HOUR
+from victoria_demand.core.calendar import HALF_HOUR
 from victoria_demand.core.champion import ChampionDecision, current_champion
 from victoria_demand.core.raw import DEMAND_RANGE_MW, TEMPERATURE_RANGE_C
 from victoria_demand.core.years import covered_through, expected_half_hours
@@ -36,11 +36,11 @@ BAND_COVERAGE_RANGE = (70.0, 90.0)  # percent, around the nominal 80
 
 def every_half_hour_once(clean_demand: pd.DataFrame) -> AssetCheckResult:
     year = int(clean_demand["year"].iloc[0])
-    # a trailing partial year is judged through the month its data ends with
-    _, _, through_month = covered_through(
+    # a trailing partial year is judged through the day its data ends with
+    _, last_day = covered_through(
         clean_demand["time_utc"].iloc[0], clean_demand["time_utc"].iloc[-1] + HALF_HOUR
     )
-    expected = expected_half_hours(year, through_month or DECEMBER)
+    expected = expected_half_hours(year, last_day)
     steps = clean_demand["time_utc"].diff().dropna()
     irregular = int((steps != HALF_HOUR).sum())
     duplicates = int(clean_demand["time_utc"].duplicated().sum())
@@ -222,7 +222,7 @@ def asset_checks(partitions: YearPartitions) -> list[AssetChecksDefinition]:
             [
                 DeclaredCheck(
                     every_half_hour_once,
-                    "Every half-hour of the Melbourne year (through its last month) present "
+                    "Every half-hour of the Melbourne year (through its last day) present "
                     "exactly once, in order.",
                 ),
                 DeclaredCheck(no_nulls, "No missing value in any column."),

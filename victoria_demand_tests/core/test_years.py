@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -30,26 +31,54 @@ def test_any_span_of_whole_years(original_csv: Path):
 def test_a_trailing_partial_year_ends_at_a_month_end(original_csv: Path, month, last_day):
     rows = _rows(extended_source(original_csv, 2015, through_month=month))
     years = check_series(rows, source="ext.csv")
-    assert years == SourceYears((2012, 2013, 2014), partial=2015, partial_through_month=month)
+    through = dt.date.fromisoformat(f"2015-{last_day}")
+    assert years == SourceYears((2012, 2013, 2014), partial=2015, partial_through=through)
     assert years.years == (2012, 2013, 2014, 2015)
-    assert years.december_years == (2012, 2013, 2014)
+    assert years.december_years == years.outlook_years == (2012, 2013, 2014)
     assert years.partial_note() == f"2015: data ends 2015-{last_day}; no December yet"
     assert SourceYears.from_dict(years.as_dict()) == years
+    # as an earlier release recorded it
+    recorded = {"complete": [2012, 2013, 2014], "partial": 2015, "partial_through_month": month}
+    assert SourceYears.from_dict(recorded) == years
+
+
+@pytest.mark.parametrize(
+    ("days_of_december", "note"),
+    [
+        (0, "2014: data ends 2014-11-30; no December yet"),
+        (15, "2014: data ends 2014-12-15; December incomplete"),
+    ],
+)
+def test_a_source_may_end_at_the_end_of_any_day(raw_demand_frame, days_of_december, note):
+    """On 30 November (when an outlook is issued) or during December, day by day."""
+    end = pd.Timestamp("2014-12-01", tz="Australia/Melbourne") + pd.Timedelta(days=days_of_december)
+    rows = raw_demand_frame.loc[raw_demand_frame["time_utc"] < end]
+    years = check_series(rows, source="cut.csv")
+    assert years.complete == years.december_years == (2012, 2013)
+    assert years.partial == 2014 and years.outlook_years == (2012, 2013, 2014)
+    assert years.partial_note() == note
+    assert len(clean_year(rows, 2014, source="cut.csv")) == expected_half_hours(
+        2014, years.partial_through
+    )
 
 
 def test_the_partial_year_is_cleaned_through_its_last_month(original_csv: Path, tmp_path):
     path = tmp_path / "ext.csv"
     extended_source(original_csv, 2015, through_month=7).to_csv(path, index=False)
     clean = clean_year(read_raw_demand(path), 2015, source="ext.csv")
-    assert len(clean) == expected_half_hours(2015, through_month=7)
+    assert len(clean) == expected_half_hours(2015, dt.date(2015, 7, 31))
     assert clean["time_local"].iloc[-1] == pd.Timestamp(
         "2015-07-31 23:30", tz="Australia/Melbourne"
     )
 
 
-def test_a_series_that_stops_mid_month_is_an_error(original_csv: Path):
+def test_a_series_that_stops_mid_day_is_an_error(original_csv: Path):
     rows = _rows(extended_source(original_csv, 2015, through_month=7)).iloc[:-10]
-    with pytest.raises(DemandDataError, match="2015 is incomplete: a series must end at the end"):
+    with pytest.raises(
+        DemandDataError,
+        match=r"10 half-hour.s. missing.*2015 is incomplete: a series must end at the end of a "
+        r"Melbourne day",
+    ):
         check_series(rows, source="ext.csv")
 
 

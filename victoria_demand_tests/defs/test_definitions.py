@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -12,7 +13,9 @@ from victoria_demand.defs.partitions import current_source_years, year_partition
 from victoria_demand.settings import PROJECT_ROOT
 from victoria_demand_tests.state import copy_home, materializations
 
-WITH_PARTIAL_YEAR = SourceYears(complete=(2012, 2013, 2014), partial=2015, partial_through_month=7)
+WITH_PARTIAL_YEAR = SourceYears(
+    complete=(2012, 2013, 2014), partial=2015, partial_through=dt.date(2015, 7, 31)
+)
 
 
 def test_the_asset_graph():

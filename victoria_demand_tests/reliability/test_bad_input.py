@@ -67,9 +67,10 @@ BROKEN_TEXT: dict[str, tuple[Callable[[Lines], Lines], str]] = {
         _edit(9, ",19.6,", ",NaN,"),
         "column 'Temperature', line 9: a missing value is not a number",
     ),
-    "a year with only part of December": (
+    "a series that stops mid-day": (
+        # 600 half-hours short of the year's end: 19 December 2014 ends at 11:30
         lambda ls: ls[:-600],
-        "column 'Time': 600 half-hour(s) missing",
+        "column 'Time': 24 half-hour(s) missing, the first at 2014-12-19T01:00:00+00:00",
     ),
 }
 

@@ -137,7 +137,7 @@ def ingest_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
             automation_condition=when_missing_or_stale(),
             description=(
                 "One Melbourne calendar year of the series (a trailing partial year through "
-                "its last month), every half-hour exactly once, in UTC order, with Melbourne "
+                "its last day), every half-hour exactly once, in UTC order, with Melbourne "
                 "wall-clock calendar fields (daylight saving handled)."
             ),
         )(clean_demand),
