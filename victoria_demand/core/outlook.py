@@ -109,7 +109,8 @@ def seasonal_mean(coefficients: np.ndarray, day_of_year: np.ndarray) -> np.ndarr
 @dataclass(frozen=True)
 class TemperatureScenarios:
     temperatures: np.ndarray  # (scenarios, days, 48)
-    sources: np.ndarray  # (scenarios, days) the historical date each day was taken from
+    # (scenarios, days) the historical date each day was taken from; None for a user's file
+    sources: np.ndarray | None
 
 
 def _circular_distance(day_of_year: np.ndarray, target: int) -> np.ndarray:
@@ -301,11 +302,16 @@ class IssuedOutlook:
 
 
 def issue_outlook(
-    pipeline: Pipeline, residual_days: dict[bool, np.ndarray], rows: pd.DataFrame, year: int
+    pipeline: Pipeline,
+    residual_days: dict[bool, np.ndarray],
+    rows: pd.DataFrame,
+    year: int,
+    weather: np.ndarray | None = None,
 ) -> IssuedOutlook:
     """The outlook of December ``year`` from ``rows`` (``time_utc``, ``temperature_c``,
     ``holiday``, any span of years): only rows before 1 December 00:00 in Melbourne are read.
-    ``pipeline`` and ``residual_days`` are the year's model, fit on January-November."""
+    ``pipeline`` and ``residual_days`` are the year's model, fit on January-November.
+    ``weather``, a user's temperature scenarios (``weather_file``), replaces the history's."""
     issued_at = pd.Timestamp(f"{year}-12-01", tz=MELBOURNE).tz_convert("UTC")
     known = rows.loc[rows["time_utc"] < issued_at]
     context = known.tail(HISTORY_HALF_HOURS).loc[:, list(MODEL_INPUTS)]
@@ -319,10 +325,11 @@ def issue_outlook(
     december = pd.DataFrame(
         {"time_utc": instants, "temperature_c": np.nan, "holiday": holiday_flags(instants)}
     )
-    scenarios = temperature_scenarios(
-        weather_history(known, issued_at),
-        december_days(year),
-        bounds=(float(this_year.min()), float(this_year.max())),
+    bounds = (float(this_year.min()), float(this_year.max()))
+    scenarios = (
+        temperature_scenarios(weather_history(known, issued_at), december_days(year), bounds=bounds)
+        if weather is None
+        else TemperatureScenarios(temperatures=np.clip(weather, *bounds), sources=None)
     )
     forecasts = scenario_forecasts(pipeline, context, december, scenarios.temperatures)
     day_off = pipeline.named_steps["calendar"].transform(december)["day_off"].to_numpy(bool)

@@ -87,15 +87,10 @@ def _read_once(path: Path, sha256: str, location: str) -> pd.DataFrame:
 def parse_raw_demand(content: bytes, *, name: str) -> pd.DataFrame:
     """Parse and validate every field of a CSV's bytes (the series as a whole is judged by
     :func:`read_raw_demand`)."""
-    text = _decode(content, name)
-    header = _check_header(text, name)
-    table = _read_table(content, text, header, name)
-    if table.empty:
-        raise DemandDataError(name, "no data rows under the header")
-
-    time_utc = _parse_time(table["Time"], name)
-    demand = _parse_number(table["Demand"], "Demand", name, DEMAND_RANGE_MW, "MW")
-    temperature = _parse_number(
+    table = read_csv_table(content, name, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
+    time_utc = parse_time(table["Time"], name)
+    demand = parse_number(table["Demand"], "Demand", name, DEMAND_RANGE_MW, "MW")
+    temperature = parse_number(
         table["Temperature"], "Temperature", name, TEMPERATURE_RANGE_C, "degrees C"
     )
     holiday = (
@@ -160,13 +155,28 @@ def _read_table(content: bytes, text: str, header: list[str], name: str) -> pd.D
     return table.fillna("")
 
 
-def _check_header(text: str, name: str) -> list[str]:
+def read_csv_table(
+    content: bytes, name: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Every field of a CSV's bytes as text, once the file is UTF-8 text whose header holds
+    the ``required`` columns and which has data rows; errors name the file (and line)."""
+    text = _decode(content, name)
+    header = _check_header(text, name, required, optional)
+    table = _read_table(content, text, header, name)
+    if table.empty:
+        raise DemandDataError(name, "no data rows under the header")
+    return table
+
+
+def _check_header(
+    text: str, name: str, required: tuple[str, ...], optional: tuple[str, ...]
+) -> list[str]:
     """The header's column names, if the required ones are among them."""
     first_line = text[: text.find("\n")].rstrip("\r") if "\n" in text else text
     header = next(csv.reader([first_line]))
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    missing = [column for column in required if column not in header]
     if missing:
-        known = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+        known = (*required, *optional)
         unknown = [column for column in header if column not in known]
         hint = f"; found unexpected {unknown}" if unknown else ""
         raise DemandDataError(
@@ -199,13 +209,14 @@ def _arrow_cast(text: pd.Series, to: pa.DataType) -> pd.Series | None:
     return pd.Series(converted.to_pandas(), index=text.index)
 
 
-def _parse_time(column: pd.Series, name: str) -> pd.Series:
+def parse_time(column: pd.Series, name: str, label: str = "Time") -> pd.Series:
+    """ISO 8601 stamps that each name their UTC offset (or ``Z``), as UTC instants."""
     text = column.str.strip()
     has_offset = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True)
     _refuse_first(
         ~has_offset,
         name,
-        "Time",
+        label,
         lambda row: (
             f"time stamp {column.iloc[row]!r} has no UTC offset; every stamp must name "
             "its offset (for example 2012-01-01T00:00:00+11:00 or 2011-12-31T13:00:00Z)"
@@ -215,12 +226,12 @@ def _parse_time(column: pd.Series, name: str) -> pd.Series:
     if parsed is None:  # some stamp Arrow does not read: pandas reads it, or names it
         parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
     _refuse_first(
-        parsed.isna(), name, "Time", lambda row: f"unparseable time stamp {column.iloc[row]!r}"
+        parsed.isna(), name, label, lambda row: f"unparseable time stamp {column.iloc[row]!r}"
     )
     return parsed.dt.as_unit("ns")
 
 
-def _parse_number(
+def parse_number(
     column: pd.Series, label: str, name: str, bounds: tuple[float, float], unit: str
 ) -> pd.Series:
     text = column.str.strip()

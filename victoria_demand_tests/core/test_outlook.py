@@ -144,3 +144,13 @@ def test_the_year_is_fit_on_january_to_november_alone(raw_demand_frame, fitted_2
     alone = fit_year(through_november).forecaster.pipeline.named_steps["regression"]
     full = fitted_2013.forecaster.pipeline.named_steps["regression"]
     np.testing.assert_allclose(alone.coef_, full.coef_, rtol=1e-9, atol=1e-9)
+
+
+def test_a_users_weather_forecast_replaces_the_history(fitted_2013, rows, issued_2013):
+    forecast = np.full((1, 31, 48), 24.0)  # one scenario: a plain forecast
+    issued = issue_outlook(
+        fitted_2013.forecaster.pipeline, fitted_2013.peak_days, rows, 2013, weather=forecast
+    )
+    assert issued.scenarios.sources is None
+    assert issued.ensemble.shape == (10, 31 * 48)  # its residual draws around one forecast
+    assert not np.array_equal(issued.outlook.p50_mw, issued_2013.outlook.p50_mw)
