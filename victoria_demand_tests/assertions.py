@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dagster import AssetCheckKey, AssetKey, DagsterInstance
 
+from victoria_demand.defs.asset_keys import YEARLY_ASSETS
+
 CHECKS = {
     "clean_demand": ("every_half_hour_once", "no_nulls", "physical_ranges"),
     "december_model": ("rmse_under_ceiling", "beats_seasonal_naive"),
@@ -11,7 +13,7 @@ CHECKS = {
 }
 # the Melbourne years of the original file (data_set.py), which decide the partitions
 ORIGINAL_YEARS = (2012, 2013, 2014)
-PARTITIONED_ASSETS = ("clean_demand", "december_model", "champion_model", "december_forecast")
+PARTITIONED_ASSETS = tuple(key.to_user_string() for key in YEARLY_ASSETS)
 
 
 def latest_check_results(instance: DagsterInstance, asset: str, check: str) -> dict[str, bool]:

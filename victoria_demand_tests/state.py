@@ -12,10 +12,12 @@ from pathlib import Path
 from dagster import AssetKey, AssetRecordsFilter, DagsterInstance
 from mlflow.tracking import MlflowClient
 
+from victoria_demand.defs.asset_keys import RAW_DEMAND, YEARLY_ASSETS
 from victoria_demand.instance import embedded
+from victoria_demand.resources.mlflow_registry import MlflowRegistry
 
-MODEL = "victoria_demand_december"
-ASSETS = ("raw_demand", "clean_demand", "december_model", "champion_model", "december_forecast")
+MODEL = MlflowRegistry.model_fields["registered_model_name"].default
+ASSETS = tuple(key.to_user_string() for key in (RAW_DEMAND, *YEARLY_ASSETS))
 
 
 # Where mlflow.db records absolute artifact locations (the stored assets and the forecast

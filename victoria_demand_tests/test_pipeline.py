@@ -22,10 +22,9 @@ from mlflow.tracking import MlflowClient
 from victoria_demand_tests.assertions import ORIGINAL_YEARS as YEARS
 from victoria_demand_tests.assertions import PARTITIONED_ASSETS, all_checks_passed
 from victoria_demand_tests.pipeline_runs import run_pipeline, run_pipeline_in_process
-from victoria_demand_tests.state import copy_home
+from victoria_demand_tests.state import MODEL, copy_home
 
 pytestmark = pytest.mark.integration
-MODEL = "victoria_demand_december"
 
 
 def _instance(home: Path) -> DagsterInstance:

@@ -18,10 +18,11 @@ from mlflow.tracking import MlflowClient
 
 from victoria_demand_tests.pipeline_runs import run_pipeline
 from victoria_demand_tests.services import dagster_dev
+from victoria_demand_tests.state import MODEL
 from victoria_demand_tests.synthetic_source import extended_source
 
 pytestmark = pytest.mark.automation
-MODEL = "victoria_demand_december"
+
 CEILING = {"VICTORIA_DEMAND_RMSE_CEILING_MW": "700"}  # the synthetic December is harder
 TIMEOUT_S = 600
 

@@ -5,6 +5,8 @@ from threadpoolctl import threadpool_info
 
 from victoria_demand.core import training
 from victoria_demand.core.cleaning import clean_year
+from victoria_demand.core.forecaster import DemandForecaster
+from victoria_demand.core.model_format import read_pipeline, write_pipeline
 from victoria_demand.core.training import (
     calibration_residuals,
     december_forecast,
@@ -53,9 +55,15 @@ def test_accuracy_goal(models):
         assert model.train_rows > 16_000
 
 
-def test_forecast_of_a_loaded_model_matches(raw_demand_frame, models):
+def test_forecast_of_a_loaded_model_matches(raw_demand_frame, models, tmp_path):
+    """The model as it is stored (its JSON document) and read back forecasts December as
+    the fitted one did."""
+    stored = tmp_path / "pipeline.json"
+    write_pipeline(models[2014].pipeline, stored)
+    loaded = DemandForecaster(read_pipeline(stored, "2014"), models[2014].forecaster.residuals)
+    assert loaded.pipeline is not models[2014].pipeline
     clean = clean_year(raw_demand_frame, 2014, source="vic.csv")
-    again = december_forecast(models[2014].forecaster, clean)
+    again = december_forecast(loaded, clean)
     pd.testing.assert_frame_equal(again, models[2014].forecast)
 
 

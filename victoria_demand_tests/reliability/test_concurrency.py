@@ -15,9 +15,10 @@ from victoria_demand_tests.assertions import ORIGINAL_YEARS as YEARS
 from victoria_demand_tests.dagster_graphql import DagsterGraphQL
 from victoria_demand_tests.pipeline_runs import run_pipeline
 from victoria_demand_tests.services import dagster_dev
+from victoria_demand_tests.state import MODEL
 
 pytestmark = pytest.mark.reliability
-MODEL = "victoria_demand_december"
+
 ASSETS = ["raw_demand", "clean_demand", "december_model", "champion_model", "december_forecast"]
 PARTITIONS = [str(year) for year in YEARS]
 

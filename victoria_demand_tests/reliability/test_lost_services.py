@@ -25,9 +25,10 @@ from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFil
 from victoria_demand.cli import RUN_LABEL_TAG, run_label
 from victoria_demand_tests.services import free_port, start, stop, venv_tool, wait_for_http
 from victoria_demand_tests.stack.native_stack import PostgresCluster
+from victoria_demand_tests.state import MODEL
 
 pytestmark = pytest.mark.reliability
-MODEL = "victoria_demand_december"
+
 BUCKET = "victoria-demand"
 CREDENTIALS = {  # moto accepts any pair
     "AWS_ACCESS_KEY_ID": secrets.token_hex(8),

@@ -23,6 +23,7 @@ from victoria_demand.core.raw import read_raw_demand
 from victoria_demand.core.training import model_inputs, split_december
 from victoria_demand.settings import PROJECT_ROOT
 from victoria_demand_tests.services import free_port, start, stop, venv_tool, wait_for_http
+from victoria_demand_tests.state import MODEL
 
 pytestmark = pytest.mark.integration
 CHAMPION = "models:/victoria_demand_december@champion"
@@ -100,7 +101,7 @@ def served(first_run, original_csv, tmp_path_factory):
     try:
         wait_for_http(f"http://127.0.0.1:{port}/ping", server, timeout=120)
         client = mlflow.MlflowClient(tracking, tracking)
-        version = client.get_model_version_by_alias("victoria_demand_december", "champion")
+        version = client.get_model_version_by_alias(MODEL, "champion")
         clean = clean_year(read_raw_demand(original_csv), YEAR, source=str(original_csv))
         yield {
             "url": f"http://127.0.0.1:{port}/invocations",

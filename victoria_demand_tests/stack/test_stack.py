@@ -17,9 +17,10 @@ from victoria_demand_tests.assertions import ORIGINAL_YEARS as YEARS
 from victoria_demand_tests.assertions import PARTITIONED_ASSETS, all_checks_passed
 from victoria_demand_tests.dagster_graphql import DagsterGraphQL
 from victoria_demand_tests.stack.native_stack import BUCKET, INSTANCE_VARIABLES, native_stack
+from victoria_demand_tests.state import MODEL
 
 pytestmark = pytest.mark.stack
-MODEL = "victoria_demand_december"
+
 ALL_ASSETS = ["raw_demand", *PARTITIONED_ASSETS]
 PARTITIONS = [str(year) for year in YEARS]
 CREDENTIALS = ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")

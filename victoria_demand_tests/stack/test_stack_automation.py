@@ -16,10 +16,11 @@ from mlflow.tracking import MlflowClient
 
 from victoria_demand_tests.assertions import ORIGINAL_YEARS
 from victoria_demand_tests.stack.native_stack import INSTANCE_VARIABLES, native_stack
+from victoria_demand_tests.state import MODEL
 from victoria_demand_tests.synthetic_source import extended_source
 
 pytestmark = pytest.mark.stack
-MODEL = "victoria_demand_december"
+
 TIMEOUT_S = 900
 
 

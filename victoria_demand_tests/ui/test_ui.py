@@ -28,7 +28,7 @@ from victoria_demand_tests.services import (
     venv_tool,
     wait_for_http,
 )
-from victoria_demand_tests.state import materializations
+from victoria_demand_tests.state import MODEL, materializations
 
 pytestmark = pytest.mark.ui
 CHROMIUM = Path("/usr/bin/chromium")
@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-MODEL = "victoria_demand_december"
+
 PARTITIONS = {str(year) for year in YEARS}
 BACKFILL_TIMEOUT_S = 900
 expect.set_options(timeout=30_000)
