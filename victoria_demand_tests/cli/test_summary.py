@@ -9,9 +9,14 @@ from victoria_demand.instance import embedded
 from victoria_demand_tests.state import copy_home
 
 
-def test_a_finished_home_reads_every_year_and_the_alias(first_run, tmp_path, monkeypatch, capsys):
+def test_a_finished_home_reads_every_year_and_the_alias(
+    first_run, tmp_path, monkeypatch, capsys, use_mlflow_store
+):
     home = copy_home(first_run[0], tmp_path / "home")
     monkeypatch.setenv("VICTORIA_DEMAND_HOME", str(home))
+    # the registry resource sets MLflow's process-wide URIs (and their variables, which
+    # later subprocesses of this worker would inherit): put back after the test
+    use_mlflow_store(f"sqlite:///{home / 'mlflow.db'}")
     assert print_summary(embedded.embedded_instance(home)) == 0
     table = capsys.readouterr().out
     # each December's errors and versions, as the run recorded them
@@ -24,8 +29,9 @@ def test_a_finished_home_reads_every_year_and_the_alias(first_run, tmp_path, mon
     assert table.count("average December MAPE") == 1
 
 
-def test_an_empty_home_says_so_and_fails(tmp_path, monkeypatch, capsys):
+def test_an_empty_home_says_so_and_fails(tmp_path, monkeypatch, capsys, use_mlflow_store):
     monkeypatch.setenv("VICTORIA_DEMAND_HOME", str(tmp_path))
+    use_mlflow_store(f"sqlite:///{tmp_path / 'mlflow.db'}")
     assert print_summary(embedded.embedded_instance(tmp_path)) == 1
     out = capsys.readouterr().out
     assert "(no source ingested yet)" in out and "version unset" in out
