@@ -95,7 +95,8 @@ def main() -> None:
             pinball, coverage, width = band
             print(
                 f"{year:<6}{name:<10}{mape:8.2f}{pinball:9.1f}{crps}{coverage:10.1f}"
-                f"{width:9.0f}{peaks}{actual.max() if name == 'outlook' else '':>8}"
+                f"{width:9.0f}{peaks}"
+                + (f"{actual.max():8.0f}" if name == "outlook" else f"{'':>8}")
             )
         results[year] = (scores, naive)
         above10 += scores.days_above_poe10
