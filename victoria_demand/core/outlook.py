@@ -136,11 +136,9 @@ def temperature_scenarios(
     for i in range(len(history.dates) - 1, -1, -1):
         follows = i + 1 < len(history.dates) and history.dates[i + 1] == history.dates[i] + 1
         run_after[i] = 1 + (run_after[i + 1] if follows else 0)
-    blocks = [
-        (start, min(BLOCK_DAYS, len(days) - start)) for start in range(0, len(days), BLOCK_DAYS)
-    ]
-    starts_for = {}
-    for start, length in blocks:
+    picked = np.empty((scenarios, len(days)), dtype=int)
+    for start in range(0, len(days), BLOCK_DAYS):
+        length = min(BLOCK_DAYS, len(days) - start)
         distance = _circular_distance(history.day_of_year, int(days[start].dayofyear))
         window = WINDOW_DAYS
         while True:
@@ -150,10 +148,6 @@ def temperature_scenarios(
             window += WIDEN_DAYS
         if not len(candidates):
             raise ValueError("the history holds no run of whole days long enough for a block")
-        starts_for[start] = candidates
-    picked = np.empty((scenarios, len(days)), dtype=int)
-    for start, length in blocks:
-        candidates = starts_for[start]
         first = candidates[rng.integers(0, len(candidates), size=scenarios)]
         picked[:, start : start + length] = first[:, None] + np.arange(length)[None, :]
     temperatures = anomalies[picked] + target_mean[None, :, None]
