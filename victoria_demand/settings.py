@@ -68,6 +68,12 @@ def source_sha256(location: str) -> str | None:
     return DEFAULT_SOURCE_SHA256 if location == DEFAULT_SOURCE_URL else None
 
 
+def weather_location() -> str:
+    """A CSV of December temperature scenarios for the outlook (VICTORIA_DEMAND_WEATHER),
+    or "" for scenarios built from the history."""
+    return os.environ.get("VICTORIA_DEMAND_WEATHER", "")
+
+
 def rmse_ceiling_mw() -> float:
     """The blocking bound on a December model's RMSE (VICTORIA_DEMAND_RMSE_CEILING_MW)."""
     return float(os.environ.get("VICTORIA_DEMAND_RMSE_CEILING_MW", "450"))

@@ -8,7 +8,8 @@ from victoria_demand.defs.asset_keys import YEARLY_ASSETS
 
 CHECKS = {
     "clean_demand": ("every_half_hour_once", "no_nulls", "physical_ranges"),
-    "december_model": ("rmse_under_ceiling", "beats_seasonal_naive"),
+    "december_score": ("rmse_under_ceiling", "beats_seasonal_naive", "band_coverage"),
+    "december_outlook": ("outlook_scored_to_date",),
     "champion_model": ("champion_alias_consistent",),
 }
 # the Melbourne years of the original file (data_set.py), which decide the partitions

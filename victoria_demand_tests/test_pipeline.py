@@ -62,12 +62,18 @@ def test_every_year_is_trained_registered_and_promoted(first_run):
             "december_peak_poe10_mw",
             "december_actual_peak_mw",
             "seasonal_naive_december_rmse",
+            "outlook_mape",
+            "outlook_peak_poe10_mw",
         } <= set(run.data.metrics)
         assert 70.0 <= run.data.metrics["december_band_coverage"] <= 90.0
         assert run.data.params["algorithm"] == "LinearRegression"
         assert run.data.tags["dagster_run_id"]
         plots = {a.path for a in client.list_artifacts(run.info.run_id, "plots")}
-        assert plots == {"plots/december_forecast.png", "plots/temperature_response.png"}
+        assert plots == {
+            "plots/december_forecast.png",
+            "plots/december_outlook.png",
+            "plots/temperature_response.png",
+        }
         logged = {a.path for a in client.list_artifacts(run.info.run_id)}
         assert {"december_forecast.csv", "band_residual_quantiles.json"} <= logged
     champion = client.get_model_version_by_alias(MODEL, "champion")
@@ -88,7 +94,7 @@ def test_every_partition_and_check_is_recorded(first_run):
     for asset in PARTITIONED_ASSETS:
         materialized = instance.get_materialized_partitions(AssetKey(asset))
         assert materialized == {str(y) for y in YEARS}, asset
-    event = instance.get_latest_materialization_event(AssetKey("december_model"))
+    event = instance.get_latest_materialization_event(AssetKey("december_score"))
     metadata = event.asset_materialization.metadata
     assert metadata["december_forecast_plot"].value.startswith("![December")
     assert metadata["mlflow_run"].value.startswith("http://127.0.0.1:5000/#/experiments/")
@@ -101,8 +107,9 @@ def test_a_new_year_is_made_in_one_run(first_run):
     home, completed = first_run
     for year in YEARS:
         assert re.search(
-            rf"^december {year} +ok in [0-9.]+ s: clean_demand, december_model, "
-            "champion_model, december_forecast$",
+            rf"^december {year} +ok in [0-9.]+ s: clean_demand, training_demand, "
+            "december_model, december_outlook, december_score, champion_model, "
+            "december_forecast$",
             completed.stdout,
             re.MULTILINE,
         ), completed.stdout
@@ -111,7 +118,7 @@ def test_a_new_year_is_made_in_one_run(first_run):
     for year in YEARS:
         runs = {
             record.run_id
-            for asset in ("clean_demand", "december_model", "december_forecast")
+            for asset in ("clean_demand", "december_model", "december_outlook", "december_forecast")
             for record in instance.fetch_materializations(
                 AssetRecordsFilter(asset_key=AssetKey(asset), asset_partitions=[str(year)]),
                 limit=10,
@@ -186,7 +193,12 @@ def test_a_new_model_code_version_trains_and_decides_every_year_again(
             f"december {year}   ok" in completed.stdout
             and f"{year}            up to date" not in completed.stdout
         )
-    assert completed.stdout.count(": december_model, champion_model, december_forecast") == 3
+    assert (
+        completed.stdout.count(
+            ": december_model, december_outlook, december_score, champion_model, december_forecast"
+        )
+        == 3
+    )
     versions = client.search_model_versions(f"name='{MODEL}'")
     new_versions = {str(v.version) for v in versions} - old_versions
     assert len(new_versions) == len(YEARS)
@@ -238,7 +250,7 @@ def test_a_failed_blocking_check_stops_promotion(tmp_path, original_csv):
     )
     assert completed.returncode == 1
     assert "december 2012   FAILED" in completed.stdout
-    assert "failed checks: december_model:rmse_under_ceiling" in completed.stdout
+    assert "failed checks: december_score:rmse_under_ceiling" in completed.stdout
     client = MlflowClient(f"sqlite:///{tmp_path / 'mlflow.db'}")
     assert [v.tags["year"] for v in client.search_model_versions(f"name='{MODEL}'")] == ["2012"]
     with pytest.raises(Exception, match="alias"):
@@ -256,7 +268,7 @@ def test_years_out_of_order_never_leave_the_alias_wrong(tmp_path, original_csv):
         completed = run_pipeline_in_process(tmp_path, original_csv, "--year", year)
         assert completed.returncode == 1
         assert re.search(
-            r"(clean_demand|december_model) 2012 has not been materialized", completed.stdout
+            r"(clean_demand|december_score) 2012 has not been materialized", completed.stdout
         )
         with pytest.raises(Exception, match="alias"):
             client.get_model_version_by_alias(MODEL, "champion")

@@ -20,9 +20,22 @@ from victoria_demand import settings
 from victoria_demand.cli.pipeline import RUN_LABEL_TAG, Pipeline, RunOutcome, run_label
 from victoria_demand.cli.plan import Plan, plan, save_cursor, saved_cursor
 from victoria_demand.core.errors import DemandDataError
-from victoria_demand.defs.asset_keys import CLEAN_DEMAND, RAW_DEMAND, YEARLY_ASSETS
+from victoria_demand.defs.asset_keys import (
+    CHAMPION_MODEL,
+    CLEAN_DEMAND,
+    DECEMBER_FORECAST,
+    DECEMBER_SCORE,
+    RAW_DEMAND,
+    TRAINING_DEMAND,
+    YEARLY_ASSETS,
+)
 from victoria_demand.instance.abandoned_runs import recover_abandoned_runs
 
+# Their data version is the hash of their rows: a re-made year whose rows did not change
+# leaves what follows it up to date.
+ROWS_DECIDE = (CLEAN_DEMAND, TRAINING_DEMAND)
+# What a year's run makes only once its whole December is in the data.
+DECEMBER_ONLY = (DECEMBER_SCORE, CHAMPION_MODEL, DECEMBER_FORECAST)
 # An evaluation after each wave of runs; a year's chain settles within as many waves as it
 # has steps, so more would mean the plan never settles, which is a bug to report.
 MAX_WAVES = len(YEARLY_ASSETS) + 2
@@ -130,35 +143,61 @@ def _ingest(session: Session, current: Plan, *, first_wave: bool) -> None:
 
 
 def _runs_of_year(session: Session, current: Plan, year: str) -> list[list[AssetKey]]:
-    """The runs that make ``year``'s part of the plan: from the first requested asset of its
-    chain to the end, in one run; or its cleaning alone while what follows exists (the new
-    rows decide, on the next evaluation), unless forced."""
+    """The runs that make ``year``'s part of the plan, in chain order: what it requests and
+    what follows it in the year's chain (which reads it, so the next evaluation would
+    request it too), except past a table whose rows decide (``ROWS_DECIDE``) while what
+    follows it exists: the new rows decide on the next evaluation whether it is outdated,
+    unless forced. One run per stretch of assets on the same partition set: Dagster runs a
+    selection for one partition only if its assets share it (the year's December assets
+    do not while the data ends in a partial year)."""
     pipeline = session.pipeline
-    chain = YEARLY_ASSETS if int(year) in pipeline.source_years.december_years else (CLEAN_DEMAND,)
-    requested = current.keys_of(chain, year)
-    if not requested:
-        return []
-    rest = list(chain[chain.index(requested[0]) :])
-    if rest[0] != CLEAN_DEMAND or len(rest) == 1:
-        return [rest]
     graph = pipeline.defs.resolve_asset_graph()
-    # Dagster runs a selection for one partition only if its assets share the partition
-    # set: not while the data ends in a partial year, which clean_demand has and the
-    # December assets have not
-    if len({graph.get(key).partitions_def for key in rest}) > 1:
-        return [rest[:1], rest[1:]] if current.forced else [rest[:1]]
-    missing = all(
-        year not in pipeline.instance.get_materialized_partitions(key) for key in rest[1:]
+    chain = [key for key in YEARLY_ASSETS if graph.get(key).partitions_def.has_partition_key(year)]
+    # rows ingested in this wave are cleaned in it (the next evaluation would ask), so that
+    # nothing requested after them is made from the rows before
+    reingested = year in current.of(RAW_DEMAND)
+    selected: list[AssetKey] = []
+    for key in chain:
+        parents = graph.get(key).parent_keys
+        follows = any(
+            parent in selected and not _gate(pipeline, current, parent, year) for parent in parents
+        )
+        requested = year in current.of(key) or (key == CLEAN_DEMAND and reingested)
+        if requested or follows:
+            selected.append(key)
+    runs: list[list[AssetKey]] = []
+    for key in selected:
+        if runs and graph.get(runs[-1][-1]).partitions_def == graph.get(key).partitions_def:
+            runs[-1].append(key)
+        else:
+            runs.append([key])
+    return runs
+
+
+def _gate(pipeline: Pipeline, current: Plan, key: AssetKey, year: str) -> bool:
+    """Whether a run stops after ``key``: its rows decide, and what follows it exists."""
+    if key not in ROWS_DECIDE or current.forced:
+        return False
+    graph = pipeline.defs.resolve_asset_graph()
+    return any(
+        year in pipeline.instance.get_materialized_partitions(child)
+        for child in graph.get(key).child_keys
+        if child in YEARLY_ASSETS
     )
-    return [rest] if current.forced or missing else [rest[:1]]
 
 
 def _execute_years(session: Session, current: Plan, years: Sequence[str]) -> None:
     for year in years:
         for selection in _runs_of_year(session, current, year):
-            label = run_label("clean" if selection == [CLEAN_DEMAND] else "december", year)
-            if not session.execute(label, selection, year):
+            if not session.execute(run_label(_job_name(selection), year), selection, year):
                 break
+
+
+def _job_name(selection: list[AssetKey]) -> str:
+    """A run's name on the console: what the furthest of its assets is for."""
+    if selection == [CLEAN_DEMAND]:
+        return "clean"
+    return "december" if any(key in DECEMBER_ONLY for key in selection) else "outlook"
 
 
 def _report_quiet_years(session: Session, last: Plan, years: Sequence[str]) -> None:

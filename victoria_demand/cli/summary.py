@@ -10,7 +10,12 @@ from dagster import (
 )
 
 from victoria_demand import settings
-from victoria_demand.defs.asset_keys import CHAMPION_MODEL, DECEMBER_FORECAST, DECEMBER_MODEL
+from victoria_demand.defs.asset_keys import (
+    CHAMPION_MODEL,
+    DECEMBER_FORECAST,
+    DECEMBER_OUTLOOK,
+    DECEMBER_SCORE,
+)
 from victoria_demand.defs.partitions import latest_records_by_partition, recorded_source_years
 from victoria_demand.resources import resources_for
 
@@ -47,7 +52,7 @@ def print_summary(instance: DagsterInstance) -> int:
     print("-" * len(header))
     mapes, complete, models = [], True, {}
     source_years = recorded_source_years(instance)
-    models_by_year = _latest_metadata(instance, DECEMBER_MODEL)
+    models_by_year = _latest_metadata(instance, DECEMBER_SCORE)
     champions_by_year = _latest_metadata(instance, CHAMPION_MODEL)
     forecasts_by_year = _latest_metadata(instance, DECEMBER_FORECAST)
     for year in source_years.december_years:
@@ -76,6 +81,9 @@ def print_summary(instance: DagsterInstance) -> int:
     if mapes:
         print(f"\naverage December MAPE: {sum(mapes) / len(mapes):.2f} %")
         _print_bands_and_peaks(models)
+    outlooks = _latest_metadata(instance, DECEMBER_OUTLOOK)
+    _print_outlooks(outlooks)
+    complete = complete and all(year in outlooks for year in source_years.outlook_years)
     print(
         f"'champion' alias of {registry.registered_model_name!r}: "
         f"version {alias_version or 'unset'} (* above)"
@@ -99,4 +107,31 @@ def _print_bands_and_peaks(models: dict[int, dict]) -> None:
             f"{year:<6}{model['band_coverage_percent']:>15.1f}{model['band_mean_width_mw']:>15.0f}"
             f"{model['peak_poe50_mw']:>17.0f}{model['peak_poe10_mw']:>17.0f}"
             f"{model['peak_actual_mw']:>16.0f}"
+        )
+
+
+def _print_outlooks(outlooks: dict[int, dict]) -> None:
+    """Each year's outlook, issued on 30 November, against the December seen so far."""
+    if not outlooks:
+        return
+    print("\nDecember outlook, issued 30 November from January-November alone:")
+    header = (
+        f"{'year':<6}{'issued':<12}{'P50 MAPE %':<30}{'in 80% band %':>13}"
+        f"{'peak 50% POE MW':>17}{'peak 10% POE MW':>17}{'actual peak MW':>16}"
+    )
+    print(header)
+    print("-" * len(header))
+    for year, outlook in sorted(outlooks.items()):
+        days = outlook["days_observed"]
+        lead = f"{year:<6}{f'{year}-11-30':<12}"
+        poes = f"{outlook['peak_poe50_mw']:>17.0f}{outlook['peak_poe10_mw']:>17.0f}"
+        if not days:
+            print(f"{lead}{'December not in the data yet':<30}{'-':>13}{poes}{'-':>16}")
+            continue
+        mape = f"{outlook['p50_mape_percent']:.2f}"
+        if days < 31:
+            mape += f" (to date: {days} days)"
+        print(
+            f"{lead}{mape:<30}{outlook['band_coverage_percent']:>13.1f}{poes}"
+            f"{outlook['actual_peak_mw']:>16.0f}"
         )

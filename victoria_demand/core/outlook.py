@@ -336,3 +336,113 @@ def issue_outlook(
         ensemble=ensemble,
         outlook=summarize(ensemble),
     )
+
+
+@dataclass(frozen=True)
+class DecemberOutcome:
+    """An issued outlook beside the whole days of December observed so far (none on
+    30 November)."""
+
+    issued: IssuedOutlook
+    actual_mw: np.ndarray
+    scores: OutlookScores | None
+
+    @property
+    def days_observed(self) -> int:
+        return len(self.actual_mw) // HALF_HOURS_PER_DAY
+
+    @property
+    def complete(self) -> bool:
+        return len(self.actual_mw) == len(self.issued.time_utc)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Each December half-hour: ``time_utc``, ``p10_mw``, ``p50_mw``, ``p90_mw`` and
+        ``actual_mw`` (NaN where not observed yet)."""
+        outlook = self.issued.outlook
+        actual = np.full(len(self.issued.time_utc), np.nan)
+        actual[: len(self.actual_mw)] = self.actual_mw
+        return pd.DataFrame(
+            {
+                "time_utc": self.issued.time_utc,
+                "p10_mw": outlook.p10_mw,
+                "p50_mw": outlook.p50_mw,
+                "p90_mw": outlook.p90_mw,
+                "actual_mw": actual,
+            }
+        )
+
+    def figure_frame(self) -> pd.DataFrame:
+        """The table as ``plots.forecast_figure`` draws a forecast."""
+        return self.table.rename(columns={"p50_mw": "forecast_mw"})
+
+    def title(self) -> str:
+        year = self.issued.year
+        peak = self.issued.outlook.peak_poe_mw
+        heading = (
+            f"December {year} outlook issued 30 Nov: peak POE50 {peak[50]:.0f} MW, "
+            f"POE10 {peak[10]:.0f} MW"
+        )
+        if self.scores is None:
+            return f"{heading}; no December in the data yet"
+        return (
+            f"{heading}; {self.days_observed} days seen: MAPE {self.scores.p50_mape:.2f} %, "
+            f"{self.scores.band_coverage:.0f} % in band"
+        )
+
+    def summary(self) -> dict:
+        """Figures for the asset's value and metadata (POEs, and the scores to date)."""
+        outlook = self.issued.outlook
+        summary: dict = {
+            "year": self.issued.year,
+            "issued_at": self.issued.issued_at.isoformat(),
+            "days_observed": self.days_observed,
+            **{f"peak_poe{poe}_mw": value for poe, value in outlook.peak_poe_mw.items()},
+            **{f"energy_poe{poe}_gwh": value for poe, value in outlook.energy_poe_gwh.items()},
+        }
+        if self.scores is not None:
+            summary |= {
+                "p50_mape_percent": self.scores.p50_mape,
+                "band_coverage_percent": self.scores.band_coverage,
+                "band_mean_width_mw": self.scores.band_width_mw,
+                "pinball_loss_mw": self.scores.pinball_mw,
+                "crps_mw": self.scores.crps_mw,
+                "days_above_poe10": self.scores.days_above_poe10,
+                "days_above_poe50": self.scores.days_above_poe50,
+                "actual_peak_mw": float(self.actual_mw.max()),
+            }
+        return summary
+
+    def mlflow_metrics(self) -> dict[str, float]:
+        """The POEs as issued; the final scores once December is complete."""
+        outlook = self.issued.outlook
+        metrics = {
+            **{f"outlook_peak_poe{poe}_mw": value for poe, value in outlook.peak_poe_mw.items()},
+            **{
+                f"outlook_energy_poe{poe}_gwh": value
+                for poe, value in outlook.energy_poe_gwh.items()
+            },
+        }
+        if self.complete and self.scores is not None:
+            peak = float(self.actual_mw.max())
+            metrics |= {
+                "outlook_mape": self.scores.p50_mape,
+                "outlook_pinball_mw": self.scores.pinball_mw,
+                "outlook_crps_mw": self.scores.crps_mw,
+                "outlook_band_coverage": self.scores.band_coverage,
+                "outlook_peak_poe10_exceeded": float(peak > outlook.peak_poe_mw[10]),
+                "outlook_peak_poe50_exceeded": float(peak > outlook.peak_poe_mw[50]),
+            }
+        return metrics
+
+
+def december_outcome(issued: IssuedOutlook, year_rows: pd.DataFrame) -> DecemberOutcome:
+    """The outlook scored on the December in ``year_rows`` (the year's clean rows, ending at
+    the end of a Melbourne day)."""
+    in_december = (year_rows["time_utc"] >= issued.issued_at).to_numpy()
+    actual = year_rows.loc[in_december, "demand_mw"].to_numpy(float)
+    observed = year_rows.loc[in_december, "time_utc"].reset_index(drop=True)
+    if not observed.equals(issued.time_utc.iloc[: len(observed)].reset_index(drop=True)):
+        raise ValueError(f"December {issued.year}'s rows are not its first half-hours in order")
+    scores = score_to_date(issued.outlook, issued.ensemble, actual) if len(actual) else None
+    return DecemberOutcome(issued, actual, scores)

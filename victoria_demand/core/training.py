@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ from victoria_demand.core.metrics import BandErrors, ForecastErrors, band_errors
 
 TARGET = "demand_mw"
 SEASONAL_NAIVE_PERIOD = 7 * 48  # one week of half-hours
+DECEMBER_HALF_HOURS = 31 * HALF_HOURS_PER_DAY  # Melbourne keeps one UTC offset all December
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,22 @@ class DecemberSplit:
 
 
 @dataclass(frozen=True)
-class DecemberModel:
-    forecaster: DemandForecaster
+class DecemberScore:
+    """A model's December forecast scored against the December that happened."""
+
     errors: ForecastErrors
     band: BandErrors
     peak: PeakForecast
     actual_peak_mw: float
     seasonal_naive_errors: ForecastErrors
     forecast: pd.DataFrame  # time_utc, forecast_mw, p10_mw, p90_mw, actual_mw for December
+
+
+@dataclass(frozen=True, kw_only=True)
+class DecemberModel(DecemberScore):
+    """A year's model and its December score, made in one go (the benches, the tests)."""
+
+    forecaster: DemandForecaster
     train_rows: int
 
     @property
@@ -58,6 +67,11 @@ class DecemberModel:
 
 def _months(clean: pd.DataFrame) -> np.ndarray:
     return to_melbourne(clean["time_utc"]).dt.month.to_numpy()
+
+
+def january_to_november(clean: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a year before December (Melbourne): what its model is fit on."""
+    return clean.loc[_months(clean) != DECEMBER].reset_index(drop=True)
 
 
 def split_december(clean: pd.DataFrame) -> DecemberSplit:
@@ -203,28 +217,57 @@ def fit_year(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET) -> Fitt
     return FittedYear(DemandForecaster(pipeline, residual_quantiles(residuals)), design, residuals)
 
 
-def fit_december_model(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET) -> DecemberModel:
+def score_december(
+    forecaster: DemandForecaster, peak_days: dict[bool, np.ndarray], clean: pd.DataFrame
+) -> DecemberScore:
+    """``forecaster`` (a year's model, with ``peak_days``, its whole residual days) scored on
+    ``clean``'s December, beside the seasonal naive."""
     split = split_december(clean)
-    fitted = fit_year(clean, feature_set)
-    forecast = december_forecast(fitted.forecaster, clean)
+    if len(split.december) != DECEMBER_HALF_HOURS:
+        raise ValueError(
+            f"a December is scored whole: the rows hold {len(split.december)} of its "
+            f"{DECEMBER_HALF_HOURS} half-hours (clean the year again from the source first)"
+        )
+    forecast = december_forecast(forecaster, clean)
     naive = seasonal_naive_forecast(split.train, len(forecast))
-    in_december = fitted.design.months == DECEMBER
-    day_off = fitted.design.calendar["day_off"].to_numpy()[in_december]
-    return DecemberModel(
-        forecaster=fitted.forecaster,
+    calendar = forecaster.pipeline.named_steps["calendar"].transform(model_inputs(split.december))
+    return DecemberScore(
         errors=forecast_errors(forecast["actual_mw"], forecast["forecast_mw"]),
         band=band_errors(
             forecast["actual_mw"], forecast["p10_mw"], forecast["forecast_mw"], forecast["p90_mw"]
         ),
         peak=peak_forecast(
             forecast["forecast_mw"].to_numpy().reshape(-1, HALF_HOURS_PER_DAY),
-            day_off.reshape(-1, HALF_HOURS_PER_DAY)[:, 0],
-            fitted.peak_days,
+            calendar["day_off"].to_numpy().reshape(-1, HALF_HOURS_PER_DAY)[:, 0],
+            peak_days,
         ),
         actual_peak_mw=float(forecast["actual_mw"].max()),
         seasonal_naive_errors=forecast_errors(forecast["actual_mw"], naive),
         forecast=forecast,
-        train_rows=len(split.train),
+    )
+
+
+def fit_december_model(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET) -> DecemberModel:
+    fitted = fit_year(january_to_november(clean), feature_set)
+    score = score_december(fitted.forecaster, fitted.peak_days, clean)
+    return DecemberModel(
+        **{field.name: getattr(score, field.name) for field in fields(score)},
+        forecaster=fitted.forecaster,
+        train_rows=len(fitted.design.target),
+    )
+
+
+def training_request(train: pd.DataFrame, instants: int) -> pd.DataFrame:
+    """A request for the last ``instants`` half-hours of ``train``, with the 48 hours before
+    them as context: the input example a model is logged with, before December is known."""
+    return pd.concat(
+        [
+            model_inputs(train.iloc[-(HISTORY_HALF_HOURS + instants) : -instants]).assign(
+                **{CONTEXT: True}
+            ),
+            model_inputs(train.tail(instants)).assign(**{CONTEXT: False}),
+        ],
+        ignore_index=True,
     )
 
 

@@ -3,10 +3,13 @@ driven by a weather forecast instead of the history.
 
 The CSV has ``scenario`` (any label; one scenario is a plain forecast), ``time`` (ISO 8601
 with its offset or ``Z``) and ``temperature_c``; every scenario covers each half-hour of
-December once. Bad rows get the source's one-line errors: the file, the column, the line.
+December once, the December of the first row's year (Melbourne). Bad rows get the source's
+one-line errors: the file, the column, the line.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,15 +22,21 @@ COLUMNS = ("scenario", "time", "temperature_c")
 _LINE_OFFSET = 2  # data row 0 sits on line 2, under the header
 
 
-def read_weather_scenarios(content: bytes, *, name: str, year: int) -> np.ndarray:
-    """The scenarios' temperatures for December ``year``, (scenarios, days, 48), in the
-    order the file first names each scenario."""
+@dataclass(frozen=True)
+class WeatherFile:
+    year: int  # the December it covers
+    temperatures: np.ndarray  # (scenarios, days, 48), in the order the file names them
+
+
+def read_weather_scenarios(content: bytes, *, name: str) -> WeatherFile:
+    """The scenarios' temperatures for the December the file covers."""
     table = read_csv_table(content, name, COLUMNS)
     labels = table["scenario"].str.strip()
     empty = np.flatnonzero((labels == "").to_numpy())
     if len(empty):
         raise _error(name, "scenario", int(empty[0]), "a row needs a scenario label")
     time_utc = parse_time(table["time"], name, label="time")
+    year = int(time_utc.iloc[0].tz_convert(MELBOURNE).year)
     temperature = parse_number(
         table["temperature_c"], "temperature_c", name, TEMPERATURE_RANGE_C, "degrees C"
     )
@@ -65,7 +74,7 @@ def read_weather_scenarios(content: bytes, *, name: str, year: int) -> np.ndarra
             f"at {gap.isoformat()}: every scenario covers each half-hour once",
             column="time",
         )
-    return scenarios.reshape(len(order), 31, HALF_HOURS_PER_DAY)
+    return WeatherFile(year, scenarios.reshape(len(order), 31, HALF_HOURS_PER_DAY))
 
 
 def _error(name: str, column: str, row: int, problem: str) -> DemandDataError:

@@ -10,7 +10,12 @@ from dagster import Definitions
 
 from victoria_demand import settings
 from victoria_demand.core.years import SourceYears
-from victoria_demand.defs.assets import ingest_assets, serving_assets, training_assets
+from victoria_demand.defs.assets import (
+    ingest_assets,
+    outlook_assets,
+    serving_assets,
+    training_assets,
+)
 from victoria_demand.defs.automation import (
     automation_sensor,
     demand_source_changes,
@@ -28,6 +33,7 @@ def build_definitions(source_years: SourceYears) -> Definitions:
         assets=[
             *ingest_assets(partitions),
             *training_assets(partitions),
+            *outlook_assets(partitions),
             *serving_assets(partitions),
         ],
         asset_checks=asset_checks(partitions),

@@ -6,9 +6,20 @@ from dagster import AssetKey
 SOURCE_FILE = AssetKey("demand_source_file")
 RAW_DEMAND = AssetKey("raw_demand")
 CLEAN_DEMAND = AssetKey("clean_demand")
+TRAINING_DEMAND = AssetKey("training_demand")
 DECEMBER_MODEL = AssetKey("december_model")
+DECEMBER_OUTLOOK = AssetKey("december_outlook")
+DECEMBER_SCORE = AssetKey("december_score")
 CHAMPION_MODEL = AssetKey("champion_model")
 DECEMBER_FORECAST = AssetKey("december_forecast")
 
-# A year's chain after ingestion, in the order its steps run.
-YEARLY_ASSETS = (CLEAN_DEMAND, DECEMBER_MODEL, CHAMPION_MODEL, DECEMBER_FORECAST)
+# A year's chain after ingestion, in an order its steps can run in.
+YEARLY_ASSETS = (
+    CLEAN_DEMAND,
+    TRAINING_DEMAND,
+    DECEMBER_MODEL,
+    DECEMBER_OUTLOOK,
+    DECEMBER_SCORE,
+    CHAMPION_MODEL,
+    DECEMBER_FORECAST,
+)

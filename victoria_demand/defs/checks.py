@@ -26,12 +26,19 @@ from victoria_demand.core.calendar import HALF_HOUR
 from victoria_demand.core.champion import ChampionDecision, current_champion
 from victoria_demand.core.raw import DEMAND_RANGE_MW, TEMPERATURE_RANGE_C
 from victoria_demand.core.years import covered_through, expected_half_hours
-from victoria_demand.defs.asset_keys import CHAMPION_MODEL, CLEAN_DEMAND, DECEMBER_MODEL
+from victoria_demand.defs.asset_keys import (
+    CHAMPION_MODEL,
+    CLEAN_DEMAND,
+    DECEMBER_OUTLOOK,
+    DECEMBER_SCORE,
+)
 from victoria_demand.defs.partitions import YearPartitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 from victoria_demand.resources.model_quality import ModelQualityPolicy
 
 BAND_COVERAGE_RANGE = (70.0, 90.0)  # percent, around the nominal 80
+# the outlook's band warns below this coverage, once it has been seen for this many days
+OUTLOOK_COVERAGE_FLOOR, OUTLOOK_DAYS_BEFORE_JUDGING = 60.0, 7
 
 
 def every_half_hour_once(clean_demand: pd.DataFrame) -> AssetCheckResult:
@@ -85,21 +92,21 @@ def physical_ranges(clean_demand: pd.DataFrame) -> AssetCheckResult:
     )
 
 
-def rmse_under_ceiling(december_model: dict, model_quality: ModelQualityPolicy) -> AssetCheckResult:
-    rmse = december_model["metrics"]["december_rmse"]
+def rmse_under_ceiling(december_score: dict, model_quality: ModelQualityPolicy) -> AssetCheckResult:
+    rmse = december_score["metrics"]["december_rmse"]
     return AssetCheckResult(
         passed=bool(rmse <= model_quality.rmse_ceiling_mw),
         severity=AssetCheckSeverity.ERROR,
         metadata={
             "rmse_mw": rmse,
             "ceiling_mw": model_quality.rmse_ceiling_mw,
-            "model_version": december_model["version"],
+            "model_version": december_score["version"],
         },
     )
 
 
-def beats_seasonal_naive(december_model: dict) -> AssetCheckResult:
-    metrics = december_model["metrics"]
+def beats_seasonal_naive(december_score: dict) -> AssetCheckResult:
+    metrics = december_score["metrics"]
     rmse, naive = metrics["december_rmse"], metrics["seasonal_naive_december_rmse"]
     return AssetCheckResult(
         passed=bool(rmse < naive),
@@ -108,13 +115,13 @@ def beats_seasonal_naive(december_model: dict) -> AssetCheckResult:
             "rmse_mw": rmse,
             "seasonal_naive_rmse_mw": naive,
             "skill_percent": (1.0 - rmse / naive) * 100.0,
-            "model_version": december_model["version"],
+            "model_version": december_score["version"],
         },
     )
 
 
-def band_coverage(december_model: dict) -> AssetCheckResult:
-    coverage = december_model["metrics"]["december_band_coverage"]
+def band_coverage(december_score: dict) -> AssetCheckResult:
+    coverage = december_score["metrics"]["december_band_coverage"]
     low, high = BAND_COVERAGE_RANGE
     return AssetCheckResult(
         passed=bool(low <= coverage <= high),
@@ -122,8 +129,38 @@ def band_coverage(december_model: dict) -> AssetCheckResult:
         metadata={
             "coverage_percent": coverage,
             "expected_percent": f"{low:g} .. {high:g} (nominal 80)",
-            "mean_width_mw": december_model["metrics"]["december_band_mean_width_mw"],
-            "model_version": december_model["version"],
+            "mean_width_mw": december_score["metrics"]["december_band_mean_width_mw"],
+            "model_version": december_score["version"],
+        },
+    )
+
+
+def outlook_scored_to_date(december_outlook: dict) -> AssetCheckResult:
+    days = december_outlook["days_observed"]
+    scored = {
+        name: december_outlook[name]
+        for name in (
+            "p50_mape_percent",
+            "band_coverage_percent",
+            "pinball_loss_mw",
+            "crps_mw",
+            "days_above_poe10",
+            "actual_peak_mw",
+        )
+        if name in december_outlook
+    }
+    judged = days >= OUTLOOK_DAYS_BEFORE_JUDGING
+    return AssetCheckResult(
+        passed=not judged or scored["band_coverage_percent"] >= OUTLOOK_COVERAGE_FLOOR,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "days_observed": days,
+            "issued_at": december_outlook["issued_at"],
+            "peak_poe50_mw": december_outlook["peak_poe50_mw"],
+            "peak_poe10_mw": december_outlook["peak_poe10_mw"],
+            **scored,
+            "coverage_floor_percent": OUTLOOK_COVERAGE_FLOOR,
+            "judged": judged,
         },
     )
 
@@ -232,7 +269,7 @@ def asset_checks(partitions: YearPartitions) -> list[AssetChecksDefinition]:
             ],
         ),
         checks_of(
-            DECEMBER_MODEL,
+            DECEMBER_SCORE,
             dict,
             december,
             [
@@ -250,6 +287,22 @@ def asset_checks(partitions: YearPartitions) -> list[AssetChecksDefinition]:
                     "Share of December's actual half-hours inside the 80% band (P10-P90) "
                     "between 70% and 90%: a band that holds far fewer or far more is "
                     "miscalibrated (warning).",
+                    blocking=False,
+                ),
+            ],
+        ),
+        checks_of(
+            DECEMBER_OUTLOOK,
+            dict,
+            partitions.outlook,
+            [
+                DeclaredCheck(
+                    outlook_scored_to_date,
+                    "The outlook against the December seen so far: days observed, P50 MAPE, "
+                    "share of half-hours inside the 80% band, pinball loss, days whose peak "
+                    f"exceeded their POE10. Warns when the band holds under "
+                    f"{OUTLOOK_COVERAGE_FLOOR:g}% after {OUTLOOK_DAYS_BEFORE_JUDGING} days or "
+                    "more.",
                     blocking=False,
                 ),
             ],

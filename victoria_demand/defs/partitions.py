@@ -4,10 +4,13 @@ Observing the source (``demand_source_file``, by the CLI or the daemon's sensor)
 years it holds in the observation's metadata (``source_years``). Every process that loads
 the definitions (the code server, a run worker, the CLI) builds its partitions from the
 latest record in the Dagster instance, so the years follow the data with no code change.
-Two partition sets share one calendar:
+Three partition sets share one calendar:
 
 * ``clean``: every year present, the trailing partial year included;
-* ``december``: the years with a December, the ones a model is fit, decided and served for.
+* ``outlook``: the years whose January-November is complete, the ones a model is fit and an
+  outlook issued for (a trailing year that ends on 30 November or during December too);
+* ``december``: the years with a whole December, the ones a model is scored, decided and
+  served for.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ def yearly(years: tuple[int, ...]) -> TimeWindowPartitionsDefinition:
 class YearPartitions:
     source_years: SourceYears
     clean: TimeWindowPartitionsDefinition
+    outlook: TimeWindowPartitionsDefinition
     december: TimeWindowPartitionsDefinition
 
 
@@ -62,6 +66,7 @@ def year_partitions(source_years: SourceYears) -> YearPartitions:
     return YearPartitions(
         source_years=source_years,
         clean=yearly(source_years.years),
+        outlook=yearly(source_years.outlook_years),
         december=yearly(source_years.december_years),
     )
 

@@ -19,6 +19,7 @@ from victoria_demand.resources.parquet_io_manager import (
     LocalParquetIOManager,
     S3ParquetIOManager,
 )
+from victoria_demand.resources.weather_forecast import WeatherForecast
 
 
 def demand_source(home: Path) -> DemandSource:
@@ -35,6 +36,7 @@ def _shared_resources(home: Path) -> dict[str, object]:
     return {
         "demand_source": demand_source(home),
         "model_quality": ModelQualityPolicy(rmse_ceiling_mw=settings.rmse_ceiling_mw()),
+        "weather_forecast": WeatherForecast(location=settings.weather_location()),
     }
 
 

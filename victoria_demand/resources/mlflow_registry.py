@@ -9,6 +9,7 @@ import functools
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ import mlflow
 import pandas as pd
 import requests
 from dagster import ConfigurableResource, InitResourceContext
+from mlflow.entities import Metric
 from mlflow.exceptions import MlflowException
 from mlflow.protos.databricks_pb2 import (
     INVALID_PARAMETER_VALUE,
@@ -38,13 +40,18 @@ from victoria_demand.core.retry import call_with_retries
 from victoria_demand.serving import pyfunc_model
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from victoria_demand.core.forecaster import DemandForecaster
-    from victoria_demand.core.training import DecemberModel
+    from victoria_demand.core.training import DecemberScore, FittedYear
 
 DECISION_TAG_PREFIX = "champion_decision."
 # where a logged model's files land: MLflow copies pyfunc artifacts to artifacts/<file name>
 ARTIFACT_FILES = {"pipeline": "pipeline.json", "residuals": "residuals.json"}
 FEATURE_SET_TAG = "feature_set_version"
+# the model's whole days of out-of-sample residuals: what its peak POEs and its outlook draw
+RESIDUAL_DAYS_FILE = "peak_residual_days.json"
+_DAY_TYPES = {False: "working_days", True: "days_off"}
 _NOT_FOUND = ErrorCode.Name(RESOURCE_DOES_NOT_EXIST)
 _ALIAS_UNSET = ErrorCode.Name(INVALID_PARAMETER_VALUE)
 # MLflow's HTTP client retries on its own, by default for minutes; bound it, and let
@@ -150,17 +157,18 @@ class MlflowRegistry(ConfigurableResource):
 
     # -- training runs -------------------------------------------------------------------
 
-    def log_december_model(
+    def register_year_model(
         self,
         *,
         year: int,
-        model: DecemberModel,
+        fitted: FittedYear,
         input_example: pd.DataFrame,
         dagster_run_id: str,
         feature_set: FeatureSet = FEATURE_SET,
         images: dict[str, bytes] | None = None,
     ) -> dict:
-        """Log one year's fitted model in its own run and register it as a new version.
+        """Log a year's model, fit on January-November, in its own run and register it as a
+        new version. December's scores and the outlook are added to the same run later.
 
         Each step retries on its own: a logging attempt that fails leaves a FAILED run, and
         registration finds the version an interrupted attempt already made for the run
@@ -169,9 +177,7 @@ class MlflowRegistry(ConfigurableResource):
         """
         self._ensure_registered_model(feature_set)
         tags = {"year": str(year), "dagster_run_id": dagster_run_id, "asset": "december_model"}
-        run_id, model_uri, metrics = self._log_run(
-            year, model, input_example, tags, feature_set, images or {}
-        )
+        run_id, model_uri = self._log_run(year, fitted, input_example, tags, feature_set, images)
         version = self._register_version(
             run_id, model_uri, {**tags, FEATURE_SET_TAG: feature_set.version}
         )
@@ -183,37 +189,32 @@ class MlflowRegistry(ConfigurableResource):
             "run_url": self.run_url(run_id),
             "year": year,
             "feature_set_version": feature_set.version,
-            "metrics": metrics,
+            "train_rows": len(fitted.design.target),
         }
 
     @_retried
     def _log_run(
         self,
         year: int,
-        model: DecemberModel,
+        fitted: FittedYear,
         input_example: pd.DataFrame,
         tags: dict[str, str],
         feature_set: FeatureSet,
-        images: dict[str, bytes],
-    ) -> tuple[str, str, dict[str, float]]:
+        images: dict[str, bytes] | None,
+    ) -> tuple[str, str]:
+        pipeline = fitted.forecaster.pipeline
         params = {
             "year": year,
-            "algorithm": type(model.pipeline[-1]).__name__,
+            "algorithm": type(pipeline[-1]).__name__,
             "feature_set_version": feature_set.version,
-            "n_features": len(model.pipeline[-1].coef_),
-            "train_rows": model.train_rows,
+            "n_features": len(pipeline[-1].coef_),
+            "train_rows": len(fitted.design.target),
             "train_period": f"{year}-01-01/{year}-11-30 Australia/Melbourne",
             "test_period": f"{year}-12-01/{year}-12-31 Australia/Melbourne",
             "interval_method": "split conformal, residual quantiles by day type and block",
             "interval_calibration_months": ",".join(map(str, CALIBRATION_MONTHS)),
         }
-        metrics = {
-            **model.errors.as_dict("december_"),
-            **model.band.as_dict("december_band_"),
-            **model.peak.as_dict("december_peak_"),
-            "december_actual_peak_mw": model.actual_peak_mw,
-            **model.seasonal_naive_errors.as_dict("seasonal_naive_december_"),
-        }
+        residual_days = {_DAY_TYPES[off]: days.tolist() for off, days in fitted.peak_days.items()}
         with (
             tempfile.TemporaryDirectory() as scratch,
             mlflow.start_run(
@@ -221,16 +222,14 @@ class MlflowRegistry(ConfigurableResource):
             ) as run,
         ):
             mlflow.log_params(params)
-            mlflow.log_metrics(metrics)
             mlflow.log_dict(feature_set.describe(), "feature_set.json")
-            mlflow.log_dict(model.forecaster.residuals.as_dict(), "band_residual_quantiles.json")
-            # the half-hours behind the metrics: P10, P50, P90 and the actual demand
-            forecast_csv = model.forecast.to_csv(index=False, float_format="%.1f").encode()
-            _log_files({**images, "december_forecast.csv": forecast_csv})
+            mlflow.log_dict(fitted.forecaster.residuals.as_dict(), "band_residual_quantiles.json")
+            mlflow.log_dict(residual_days, RESIDUAL_DAYS_FILE)
+            _log_files(images or {})
             pipeline_file = Path(scratch) / ARTIFACT_FILES["pipeline"]
-            write_pipeline(model.pipeline, pipeline_file)
+            write_pipeline(pipeline, pipeline_file)
             residuals_file = Path(scratch) / ARTIFACT_FILES["residuals"]
-            residuals_file.write_text(json.dumps(model.forecaster.residuals.as_dict()))
+            residuals_file.write_text(json.dumps(fitted.forecaster.residuals.as_dict()))
             model_info = mlflow.pyfunc.log_model(
                 name="model",
                 python_model=str(pyfunc_model.CODE_FILE),
@@ -242,7 +241,58 @@ class MlflowRegistry(ConfigurableResource):
                 input_example=pyfunc_model.request_from_frame(input_example),
                 pip_requirements=list(model_requirements()),
             )
-        return run.info.run_id, model_info.model_uri, metrics
+        return run.info.run_id, model_info.model_uri
+
+    def log_december_score(
+        self, run_id: str, score: DecemberScore, images: dict[str, bytes] | None = None
+    ) -> dict[str, float]:
+        """Add a model's December scores, its forecast's half-hours and ``images`` to its
+        run; returns the metrics logged."""
+        metrics = {
+            **score.errors.as_dict("december_"),
+            **score.band.as_dict("december_band_"),
+            **score.peak.as_dict("december_peak_"),
+            "december_actual_peak_mw": score.actual_peak_mw,
+            **score.seasonal_naive_errors.as_dict("seasonal_naive_december_"),
+        }
+        # the half-hours behind the metrics: P10, P50, P90 and the actual demand
+        forecast_csv = score.forecast.to_csv(index=False, float_format="%.1f").encode()
+        self.log_to_run(run_id, metrics, {**(images or {}), "december_forecast.csv": forecast_csv})
+        return metrics
+
+    @_retried
+    def log_to_run(
+        self, run_id: str, metrics: dict[str, float], files: dict[str, bytes] | None = None
+    ) -> None:
+        """Metrics and in-memory files (``{"plots/a.png": data}``) added to a run, finished
+        or not; logging the same again overwrites the files and adds the same values."""
+        self.client.log_batch(
+            run_id,
+            metrics=[Metric(name, float(value), _now_ms(), 0) for name, value in metrics.items()],
+        )
+        with tempfile.TemporaryDirectory() as scratch:
+            _write_files(Path(scratch), files or {})
+            if files:
+                self.client.log_artifacts(run_id, scratch)
+
+    @_retried
+    def load_residual_days(self, run_id: str) -> dict[bool, np.ndarray]:
+        """A model's whole days of residuals, as its training run logged them."""
+        import numpy as np
+
+        with tempfile.TemporaryDirectory() as scratch:
+            path = mlflow.artifacts.download_artifacts(
+                run_id=run_id,
+                artifact_path=RESIDUAL_DAYS_FILE,
+                dst_path=scratch,
+                tracking_uri=self.tracking_uri,
+            )
+            recorded = json.loads(Path(path).read_text())
+        return {
+            off: np.asarray(recorded[name], dtype=float)
+            for off, name in _DAY_TYPES.items()
+            if name in recorded
+        }
 
     @_retried
     def _register_version(self, run_id: str, model_uri: str, tags: dict[str, str]) -> str:
@@ -378,12 +428,20 @@ class MlflowRegistry(ConfigurableResource):
         return str(version.version)
 
 
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _write_files(folder: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
 def _log_files(files: dict[str, bytes]) -> None:
     """Log in-memory files (``{"plots/a.png": data}``) as artifacts of the active run."""
     with tempfile.TemporaryDirectory() as scratch:
-        for name, data in files.items():
-            path = Path(scratch) / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        _write_files(Path(scratch), files)
         if files:
             mlflow.log_artifacts(scratch)

@@ -54,7 +54,7 @@ def test_an_edited_year_is_requested_alone(finished_home, original_lines, tmp_pa
 def test_a_failed_blocking_check_holds_the_year_back_on_every_run(tmp_path, original_csv):
     ceiling = {"VICTORIA_DEMAND_RMSE_CEILING_MW": "250"}  # 2012's December misses by 316 MW
     first = run_pipeline_in_process(tmp_path, original_csv, "--year", "2012", **ceiling)
-    assert first.returncode == 1 and "failed checks: december_model:rmse_under_ceiling" in (
+    assert first.returncode == 1 and "failed checks: december_score:rmse_under_ceiling" in (
         first.stdout
     )
     again = run_pipeline_in_process(tmp_path, original_csv, "--year", "2012", **ceiling)

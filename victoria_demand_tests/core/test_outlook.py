@@ -15,6 +15,7 @@ from victoria_demand.core.outlook import (
     WINDOW_DAYS,
     december_days,
     december_instants,
+    december_outcome,
     issue_outlook,
     scenario_forecasts,
     score_to_date,
@@ -154,3 +155,40 @@ def test_a_users_weather_forecast_replaces_the_history(fitted_2013, rows, issued
     assert issued.scenarios.sources is None
     assert issued.ensemble.shape == (10, 31 * 48)  # its residual draws around one forecast
     assert not np.array_equal(issued.outlook.p50_mw, issued_2013.outlook.p50_mw)
+
+
+def test_the_outcome_fills_in_december_as_it_arrives(issued_2013, rows):
+    in_2013 = rows.loc[rows["time_utc"].dt.tz_convert("Australia/Melbourne").dt.year == 2013]
+    before = in_2013.loc[in_2013["time_utc"] < ISSUE_2013]
+    december = in_2013.loc[in_2013["time_utc"] >= ISSUE_2013]
+
+    waiting = december_outcome(issued_2013, before)
+    assert waiting.scores is None and waiting.days_observed == 0
+    assert waiting.table["actual_mw"].isna().all() and "no December" in waiting.title()
+    assert "p50_mape_percent" not in waiting.summary()
+    assert set(waiting.mlflow_metrics()) == {
+        f"outlook_{what}_poe{poe}_{unit}"
+        for what, unit in (("peak", "mw"), ("energy", "gwh"))
+        for poe in (10, 50, 90)
+    }
+
+    seen = 15 * HALF_HOURS_PER_DAY
+    half = december_outcome(issued_2013, pd.concat([before, december.iloc[:seen]]))
+    assert half.days_observed == 15 and not half.complete
+    np.testing.assert_array_equal(
+        half.table["actual_mw"].to_numpy()[:seen], december["demand_mw"].to_numpy()[:seen]
+    )
+    assert half.table["actual_mw"].iloc[seen:].isna().all()
+    assert half.summary()["days_observed"] == 15 and "outlook_mape" not in half.mlflow_metrics()
+    # the outlook itself never changes: only what it is compared with
+    np.testing.assert_array_equal(half.table["p50_mw"], waiting.table["p50_mw"])
+
+    whole = december_outcome(issued_2013, in_2013)
+    metrics = whole.mlflow_metrics()
+    assert whole.complete and metrics["outlook_mape"] == pytest.approx(whole.scores.p50_mape)
+    peak = december["demand_mw"].max()
+    assert metrics["outlook_peak_poe10_exceeded"] == float(
+        peak > issued_2013.outlook.peak_poe_mw[10]
+    )
+    with pytest.raises(ValueError, match="not its first half-hours"):
+        december_outcome(issued_2013, pd.concat([before, december.iloc[48:]]))

@@ -12,6 +12,7 @@ from victoria_demand.core.training import (
     december_forecast,
     fit_december_model,
     model_inputs,
+    score_december,
     seasonal_naive_forecast,
     split_december,
     year_design,
@@ -142,3 +143,10 @@ def test_the_regressions_run_on_one_blas_thread(raw_demand_frame, monkeypatch):
 
     assert threads == [{1}]
     assert _blas_threads() == before  # the process's own setting, once the fit is done
+
+
+def test_a_december_is_scored_whole_or_not_at_all(raw_demand_frame, models):
+    clean = clean_year(raw_demand_frame, 2013, source="vic.csv")
+    fitted = models[2013]
+    with pytest.raises(ValueError, match="720 of its 1488 half-hours"):
+        score_december(fitted.forecaster, {False: np.zeros((1, 48))}, clean.iloc[: -16 * 48])

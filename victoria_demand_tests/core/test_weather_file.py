@@ -28,7 +28,9 @@ def _lines(scenarios: dict[str, float], *, offset: bool = False) -> list[str]:
 
 
 def _read(lines: list[str]) -> np.ndarray:
-    return read_weather_scenarios(("\n".join(lines) + "\n").encode(), name="w.csv", year=YEAR)
+    weather = read_weather_scenarios(("\n".join(lines) + "\n").encode(), name="w.csv")
+    assert weather.year == YEAR
+    return weather.temperatures
 
 
 def _refused(lines: list[str]) -> DemandDataError:

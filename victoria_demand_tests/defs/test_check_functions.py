@@ -15,6 +15,7 @@ from victoria_demand.defs.checks import (
     champion_consistency,
     every_half_hour_once,
     no_nulls,
+    outlook_scored_to_date,
     physical_ranges,
     rmse_under_ceiling,
 )
@@ -127,3 +128,37 @@ def test_champion_consistency_fails(decision, recorded, alias):
     recorded = recorded if recorded is not None else {2013: decision}
     result = champion_consistency(decision, recorded, alias)
     assert not result.passed
+
+
+def _outlook(days: int, coverage: float | None = None) -> dict:
+    scored = (
+        {}
+        if coverage is None
+        else {
+            "p50_mape_percent": 5.0,
+            "band_coverage_percent": coverage,
+            "pinball_loss_mw": 90.0,
+            "crps_mw": 150.0,
+            "days_above_poe10": 1,
+            "actual_peak_mw": 7000.0,
+        }
+    )
+    return {
+        "days_observed": days,
+        "issued_at": "2013-11-30T13:00:00+00:00",
+        "peak_poe50_mw": 8000.0,
+        "peak_poe10_mw": 8600.0,
+        **scored,
+    }
+
+
+@pytest.mark.parametrize(
+    ("days", "coverage", "passed"),
+    [(0, None, True), (6, 20.0, True), (7, 59.9, False), (7, 60.0, True), (31, 85.0, True)],
+)
+def test_the_outlook_warns_when_its_band_misses_after_a_week(days, coverage, passed):
+    result = outlook_scored_to_date(_outlook(days, coverage))
+    assert result.passed is passed and result.severity == AssetCheckSeverity.WARN
+    assert result.metadata["days_observed"].value == days
+    if coverage is not None:
+        assert result.metadata["band_coverage_percent"].value == coverage

@@ -28,13 +28,17 @@ def test_the_asset_graph():
         "demand_source_file": set(),
         "raw_demand": {"demand_source_file"},
         "clean_demand": {"raw_demand"},
-        "december_model": {"clean_demand"},
-        "champion_model": {"december_model", "clean_demand"},  # no year waits for another
+        # the model reads January-November alone: December arriving does not retrain it
+        "training_demand": {"clean_demand"},
+        "december_model": {"training_demand"},
+        "december_outlook": {"december_model", "clean_demand"},
+        "december_score": {"december_model", "clean_demand"},
+        "champion_model": {"december_score", "clean_demand"},  # no year waits for another
         "december_forecast": {"champion_model", "clean_demand"},
     }
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
-        assert node.description and node.group_name in {"ingest", "training", "serving"}
+        assert node.description and node.group_name in {"ingest", "training", "outlook", "serving"}
         if key != AssetKey("demand_source_file"):
             assert node.code_version, key
             assert node.automation_condition is not None, key
@@ -48,9 +52,26 @@ def test_the_years_come_from_the_data():
     # one backfill policy for all: a backfill runs each year's assets together (a policy
     # of its own would put an asset in a run, and a daemon tick, of its own)
     assert {graph.get(key).backfill_policy for key in graph.materializable_asset_keys} == {None}
-    for asset in ("december_model", "champion_model", "december_forecast"):
+    for asset in (
+        "training_demand",
+        "december_model",
+        "december_outlook",
+        "december_score",
+        "champion_model",
+        "december_forecast",
+    ):
         keys = graph.get(AssetKey(asset)).partitions_def.get_partition_keys()
         assert keys == ["2012", "2013", "2014"], asset  # no December yet in 2015
+    # a source that ends on 30 November: the year's model and outlook, no December yet
+    november = SourceYears(complete=(2012,), partial=2013, partial_through=dt.date(2013, 11, 30))
+    graph = build_definitions(november).resolve_asset_graph()
+    for asset, years in {
+        "december_model": ["2012", "2013"],
+        "december_outlook": ["2012", "2013"],
+        "december_score": ["2012"],
+        "champion_model": ["2012"],
+    }.items():
+        assert graph.get(AssetKey(asset)).partitions_def.get_partition_keys() == years, asset
     thirty = build_definitions(SourceYears(complete=tuple(range(1995, 2025))))
     keys = thirty.resolve_asset_graph().get(AssetKey("december_model")).partitions_def
     assert keys.get_partition_keys() == [str(year) for year in range(1995, 2025)]

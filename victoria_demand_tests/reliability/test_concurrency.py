@@ -12,6 +12,7 @@ import pytest
 from mlflow.tracking import MlflowClient
 
 from victoria_demand_tests.assertions import ORIGINAL_YEARS as YEARS
+from victoria_demand_tests.assertions import PARTITIONED_ASSETS
 from victoria_demand_tests.dagster_graphql import DagsterGraphQL
 from victoria_demand_tests.pipeline_runs import run_pipeline
 from victoria_demand_tests.services import dagster_dev
@@ -19,7 +20,7 @@ from victoria_demand_tests.state import MODEL
 
 pytestmark = pytest.mark.reliability
 
-ASSETS = ["raw_demand", "clean_demand", "december_model", "champion_model", "december_forecast"]
+ASSETS = ["raw_demand", *PARTITIONED_ASSETS]
 PARTITIONS = [str(year) for year in YEARS]
 
 

@@ -1,8 +1,16 @@
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from victoria_demand.resources.forecast_store import forecast_rows, read_year, replace_year
+from victoria_demand.resources.forecast_store import (
+    december_outlook_table,
+    forecast_rows,
+    outlook_rows,
+    read_year,
+    replace_year,
+    store_outlook,
+)
 
 
 def _forecast(start: str, periods: int, level: float) -> pd.DataFrame:
@@ -74,3 +82,59 @@ def test_a_table_from_before_the_bands_gains_them_and_keeps_its_rows(engine):
     old, new = read_year(engine, 2012), read_year(engine, 2013)
     assert len(old) == 1 and old["p10_mw"].isna().all() and old["forecast_mw"].iloc[0] == 1.0
     assert set(new["p10_mw"]) == {190.0} and set(new["p90_mw"]) == {210.0}
+
+
+def _outlook(actual_days: int, level: float = 5000.0, version: str = "1", run: str = "a"):
+    time_utc = pd.date_range("2013-11-30T13:00Z", periods=31 * 48, freq="30min")
+    actual = np.full(len(time_utc), np.nan)
+    actual[: actual_days * 48] = level + 5
+    frame = pd.DataFrame(
+        {
+            "time_utc": time_utc,
+            "p10_mw": level - 300,
+            "p50_mw": level,
+            "p90_mw": level + 300,
+            "actual_mw": actual,
+        }
+    )
+    return outlook_rows(
+        2013,
+        frame,
+        issued_at=time_utc[0],
+        model_name="m",
+        model_version=version,
+        weather="history",
+        dagster_run_id=run,
+    )
+
+
+def test_an_outlook_is_issued_once_and_then_scored_in_place(engine):
+    assert store_outlook(engine, 2013, _outlook(0, run="issuing"))
+    stored = read_year(engine, 2013, december_outlook_table)
+    assert len(stored) == 31 * 48 and stored["actual_mw"].isna().all()  # NULL, not NaN
+    with engine.connect() as connection:
+        nulls = connection.execute(
+            sa.text("SELECT count(*) FROM december_outlook WHERE actual_mw IS NULL")
+        ).scalar()
+    assert nulls == 31 * 48
+    # December arrives: the same outlook, only actual_mw changes; the issuing run stays
+    assert not store_outlook(engine, 2013, _outlook(15, run="scoring"))
+    scored = read_year(engine, 2013, december_outlook_table)
+    assert scored["actual_mw"].notna().sum() == 15 * 48
+    assert set(scored["dagster_run_id"]) == {"issuing"}
+    pd.testing.assert_frame_equal(
+        scored.drop(columns="actual_mw"), stored.drop(columns="actual_mw")
+    )
+    # another model's outlook is issued anew
+    assert store_outlook(engine, 2013, _outlook(15, version="2", run="reissuing"))
+    assert set(read_year(engine, 2013, december_outlook_table)["model_version"]) == {"2"}
+
+
+def test_a_failed_outlook_write_keeps_the_stored_one(engine):
+    store_outlook(engine, 2013, _outlook(0))
+    broken = _outlook(3, version="2")
+    broken.loc[5, "time_utc"] = broken.loc[4, "time_utc"]  # a duplicated half-hour
+    with pytest.raises(sa.exc.IntegrityError):
+        store_outlook(engine, 2013, broken)
+    kept = read_year(engine, 2013, december_outlook_table)
+    assert set(kept["model_version"]) == {"1"} and kept["actual_mw"].isna().all()

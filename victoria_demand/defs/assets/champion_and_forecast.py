@@ -21,7 +21,7 @@ from victoria_demand.defs.asset_keys import (
     CHAMPION_MODEL,
     CLEAN_DEMAND,
     DECEMBER_FORECAST,
-    DECEMBER_MODEL,
+    DECEMBER_SCORE,
 )
 from victoria_demand.defs.automation import when_missing_or_stale
 from victoria_demand.defs.partitions import YearPartitions, years_up_to
@@ -35,7 +35,7 @@ CODE_VERSION = "2"  # 2: the forecasts see late November and carry the 80% band
 
 def champion_and_forecast(
     context: AssetExecutionContext,
-    december_models: Mapping[str, dict],
+    december_scores: Mapping[str, dict],
     clean_years: Mapping[str, pd.DataFrame],
     mlflow_registry: MlflowRegistry,
     forecast_database: ForecastDatabase,
@@ -60,11 +60,11 @@ def champion_and_forecast(
     decision = replay_champions(
         (
             Contender(
-                version=model["version"],
-                trained_for_year=int(model_year),
-                december_rmse=model["metrics"]["december_rmse"],
+                version=score["version"],
+                trained_for_year=int(score_year),
+                december_rmse=score["metrics"]["december_rmse"],
             )
-            for model_year, model in december_models.items()
+            for score_year, score in december_scores.items()
         ),
         december_rmse,
     )[-1]
@@ -137,7 +137,7 @@ def serving_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
             group_name="serving",
             partitions_def=partitions.december,
             ins={
-                "december_models": AssetIn(DECEMBER_MODEL, partition_mapping=through_year),
+                "december_scores": AssetIn(DECEMBER_SCORE, partition_mapping=through_year),
                 "clean_years": AssetIn(CLEAN_DEMAND, partition_mapping=through_year),
             },
             outs={
@@ -165,7 +165,7 @@ def serving_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
                 ),
             },
             internal_asset_deps={
-                CHAMPION_MODEL.to_user_string(): {DECEMBER_MODEL, CLEAN_DEMAND},
+                CHAMPION_MODEL.to_user_string(): {DECEMBER_SCORE, CLEAN_DEMAND},
                 DECEMBER_FORECAST.to_user_string(): {CHAMPION_MODEL, CLEAN_DEMAND},
             },
             pool=CHAMPION_POOL,
