@@ -2,7 +2,7 @@
 temporary SQLite store, Parquet files and the forecast database, as `make run` does.
 
 `run` starts a process of its own where a fresh process is the point (the first run, the
-rerun, an append, the final ordered run, two first uses at once, the one-line error); the
+rerun, an append, the final ordered run, the one-line error); the
 other cases run the same command in this process, which spares an interpreter's imports."""
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -295,24 +293,3 @@ def test_a_missing_source_reads_as_one_line(tmp_path):
         "(set VICTORIA_DEMAND_SOURCE to the CSV)",
     ]
     assert "Traceback" not in completed.stdout + completed.stderr
-
-
-def test_two_first_uses_at_once_leave_a_working_home(tmp_path, original_csv):
-    """Two processes on a fresh home together (two terminals, or `make dev` beside `make
-    run`): both succeed, and the home keeps working."""
-    env = {
-        **os.environ,
-        "VICTORIA_DEMAND_HOME": str(tmp_path),
-        "VICTORIA_DEMAND_SOURCE": str(original_csv),
-    }
-    env.pop("DAGSTER_HOME", None)
-    command = [sys.executable, "-m", "victoria_demand", "ingest"]
-    both = [
-        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        for _ in range(2)
-    ]
-    outputs = [process.communicate(timeout=300)[0].decode() for process in both]
-    assert [process.returncode for process in both] == [0, 0], outputs
-    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    assert again.returncode == 0, again.stdout + again.stderr
-    assert "ingest          up to date" in again.stdout

@@ -173,17 +173,38 @@ class DemandRegressors(TransformerMixin, BaseEstimator):
         return self.feature_names_out_
 
     def _design(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
-        fs = self.feature_set
-        day_off = X["day_off"].to_numpy(dtype=bool)
-        day_types = {"workday": ~day_off, "day_off": day_off}
+        # in the order fitted models name their coefficients (model_format checks it)
+        return {
+            **self._profiles(X),
+            **self._block_effects(X),
+            **self._sun_and_days(X),
+            **self._extremes(X),
+        }
+
+    def time_columns(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The columns that depend on the instant alone (its calendar and the sun)."""
+        return {**self._profiles(X), **self._sun_and_days(X)}
+
+    def weather_columns(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The columns that depend on the temperature and its history (and the summer
+        break, which is split as the temperature effects are)."""
+        return {**self._block_effects(X), **self._extremes(X)}
+
+    def _profiles(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
         half_hour = X["half_hour"].to_numpy()
-        block = X["block"].to_numpy()
+        return {
+            f"profile_{day_type}_hh{slot:02d}": (in_type & (half_hour == slot)) * 1.0
+            for day_type, in_type in _day_types(X).items()
+            for slot in range(HALF_HOURS_PER_DAY)
+        }
+
+    def _block_effects(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Each effect split by four-hour block and day type."""
+        fs = self.feature_set
         temperature = X["temperature_c"].to_numpy(dtype=float)
         mean_3h = X["temperature_mean_3h"].to_numpy(dtype=float)
         mean_24h = X["temperature_mean_24h"].to_numpy(dtype=float)
         mean_48h = X["temperature_mean_48h"].to_numpy(dtype=float)
-
-        # The block-level effects: (name, values), each split by block and day type.
         effects: list[tuple[str, np.ndarray]] = [
             *(
                 (f"cooling_above_{k:g}c", np.maximum(temperature - k, 0))
@@ -210,28 +231,39 @@ class DemandRegressors(TransformerMixin, BaseEstimator):
             ("temperature_mean_48h", mean_48h),
             ("summer_break", X["summer_break"].to_numpy(dtype=float)),
         ]
-        columns: dict[str, np.ndarray] = {}
-        for day_type, in_type in day_types.items():
-            for slot in range(HALF_HOURS_PER_DAY):
-                columns[f"profile_{day_type}_hh{slot:02d}"] = (in_type & (half_hour == slot)) * 1.0
-        for name, values in effects:
-            for day_type, in_type in day_types.items():
-                for b in range(BLOCKS_PER_DAY):
-                    columns[f"{name}_{day_type}_b{b}"] = values * (in_type & (block == b))
+        block = X["block"].to_numpy()
+        return {
+            f"{name}_{day_type}_b{b}": values * (in_type & (block == b))
+            for name, values in effects
+            for day_type, in_type in _day_types(X).items()
+            for b in range(BLOCKS_PER_DAY)
+        }
 
+    def _sun_and_days(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        block = X["block"].to_numpy()
         holiday_free_days = X["day_of_week"].to_numpy()
         holiday_free_days = np.where(X["holiday"].to_numpy(dtype=bool), -1, holiday_free_days)
         elevation = X["solar_elevation"].to_numpy(dtype=float)
         darkness = X["darkness"].to_numpy(dtype=float)
+        columns: dict[str, np.ndarray] = {}
         for b in range(BLOCKS_PER_DAY):
             in_block = block == b
             columns[f"darkness_b{b}"] = darkness * in_block
             columns[f"sun_elevation_b{b}"] = np.clip(elevation, 0, 90) * in_block
-            for day in fs.own_shape_days:
+            for day in self.feature_set.own_shape_days:
                 columns[f"weekday{day}_b{b}"] = ((holiday_free_days == day) & in_block) * 1.0
-
-        columns[f"temperature_max_24h_above_{fs.heat_build_up_24h_max_knot_c:g}c"] = np.maximum(
-            X["temperature_max_24h"].to_numpy(dtype=float) - fs.heat_build_up_24h_max_knot_c, 0
-        )
-        columns["temperature_min_24h"] = X["temperature_min_24h"].to_numpy(dtype=float)
         return columns
+
+    def _extremes(self, X: pd.DataFrame) -> dict[str, np.ndarray]:
+        knot = self.feature_set.heat_build_up_24h_max_knot_c
+        return {
+            f"temperature_max_24h_above_{knot:g}c": np.maximum(
+                X["temperature_max_24h"].to_numpy(dtype=float) - knot, 0
+            ),
+            "temperature_min_24h": X["temperature_min_24h"].to_numpy(dtype=float),
+        }
+
+
+def _day_types(X: pd.DataFrame) -> dict[str, np.ndarray]:
+    day_off = X["day_off"].to_numpy(dtype=bool)
+    return {"workday": ~day_off, "day_off": day_off}

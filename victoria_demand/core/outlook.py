@@ -53,6 +53,10 @@ METHOD = (
 )
 # The model steps whose output depends on time alone: computed once for every scenario.
 TIME_ONLY_STEPS = ("calendar", "daylight")
+# Scenarios whose weather features are computed together (10 x 1,584 rows at a time).
+SCENARIOS_PER_BATCH = 10
+# Between two scenarios' copies of the rows: more than the longest history window (48 h).
+SCENARIO_SEPARATION = pd.Timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -161,24 +165,40 @@ def scenario_forecasts(
 ) -> np.ndarray:
     """The model's forecast of ``december`` (model inputs; its temperature replaced) under
     each scenario, (scenarios, half-hours). ``context`` is the model inputs of the 48 hours
-    before, as known. The time-only features are computed once, not once a scenario; the
-    result equals the model's own prediction of each scenario (tested)."""
-    inputs = pd.concat([context, december], ignore_index=True)
+    before, as known. The result equals the model's own prediction of each scenario
+    (tested); it is computed as the sum the linear model is: the part of the regressors
+    that depends on time alone once, and the weather's part for a batch of scenarios at
+    once, each a copy of the rows moved in time past the one before by more than the
+    longest history window, so that no scenario's history reaches into another's. (The
+    whole pipeline once a scenario took 0.33 s a year, three quarters of it in pandas'
+    overhead per call and in columns that do not change.)"""
     steps = pipeline.named_steps
-    frame = inputs
+    frame = pd.concat([context, december], ignore_index=True)
     for name in TIME_ONLY_STEPS:
         frame = steps[name].transform(frame)
+    regressors, regression = steps["regressors"], steps["regression"]
+    coefficient = dict(zip(regressors.feature_names_out_, regression.coef_, strict=True))
+    time_part = regression.intercept_ + _weighted_sum(regressors.time_columns(frame), coefficient)
     known = context["temperature_c"].to_numpy(float)
-    regression = steps["regression"]
-    forecasts = np.empty((len(temperatures), len(december)))
-    for row, scenario in enumerate(temperatures.reshape(len(temperatures), -1)):
-        frame["temperature_c"] = np.concatenate([known, scenario])
-        design = steps["regressors"].transform(steps["temperature_history"].transform(frame))
-        # the fitted coefficients, not predict(): scikit-learn validates the 338 columns'
-        # dtypes on every call, which took 40% of an outlook
-        prediction = design.to_numpy() @ regression.coef_ + regression.intercept_
-        forecasts[row] = prediction[len(context) :]
+    time_utc = frame["time_utc"]
+    shift = time_utc.iloc[-1] - time_utc.iloc[0] + SCENARIO_SEPARATION
+    paths = temperatures.reshape(len(temperatures), -1)
+    forecasts = np.empty((len(paths), len(december)))
+    for first in range(0, len(paths), SCENARIOS_PER_BATCH):
+        batch = paths[first : first + SCENARIOS_PER_BATCH]
+        copies = pd.concat([frame] * len(batch), ignore_index=True)
+        copies["time_utc"] = pd.concat(
+            [time_utc + shift * copy for copy in range(len(batch))], ignore_index=True
+        )
+        copies["temperature_c"] = np.concatenate([np.concatenate([known, path]) for path in batch])
+        weather = regressors.weather_columns(steps["temperature_history"].transform(copies))
+        weather_part = _weighted_sum(weather, coefficient).reshape(len(batch), -1)
+        forecasts[first : first + len(batch)] = (time_part + weather_part)[:, len(context) :]
     return forecasts
+
+
+def _weighted_sum(columns: dict[str, np.ndarray], coefficient: dict[str, float]) -> np.ndarray:
+    return sum(values * coefficient[name] for name, values in columns.items())
 
 
 def demand_ensemble(

@@ -103,7 +103,9 @@ def temperature_response_figure(pipeline: Pipeline, year: int) -> Figure:
 
 def png_bytes(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    # zlib's fastest level: 45% less time than its default for a December's figure (0.11
+    # against 0.19 s, three figures a year), for a file a quarter larger (180 against 146 kB)
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 

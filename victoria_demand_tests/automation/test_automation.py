@@ -1,7 +1,8 @@
 """By itself, under the daemon: `dagster dev` with automation on (as `make dev` starts it),
-the source replaced by a longer file, and nothing launched by the test. The sensor notices
-the new sha256 and observes the new year, the code location reloads with it, and the
-automation ingests, trains, decides and forecasts that year alone: the older years' rows
+the source replaced by a longer file that ends on 30 November, and nothing launched by the
+test. The sensor notices the new sha256 and observes the new years, the code location
+reloads with them, and the automation ingests, trains, decides and forecasts the new whole
+year, and issues the outlook of the year that ends on 30 November: the older years' rows
 did not change, so they are not even ingested again and keep their model versions."""
 
 from __future__ import annotations
@@ -62,10 +63,11 @@ def test_a_longer_source_flows_through_by_itself(tmp_path: Path, original_csv: P
         runs_before = {run.run_id for run in instance.get_runs()}
         ingested_before = _materialized_years(instance)
         longer = tmp_path / "longer.csv"
-        extended_source(original_csv, 2015).to_csv(longer, index=False)
+        extended_source(original_csv, 2016, through_month=11).to_csv(longer, index=False)
         os.replace(longer, source)  # a new version of the source at the same path
         _wait_for(instance, "champion_model", "2015")
         _wait_for(instance, "december_forecast", "2015")
+        _wait_for(instance, "december_outlook", "2016")
         new_runs = [
             run
             for run in instance.get_runs(filters=RunsFilter(statuses=None))
@@ -80,16 +82,24 @@ def test_a_longer_source_flows_through_by_itself(tmp_path: Path, original_csv: P
     ), [run.tags for run in new_runs]
     assert sorted(set(ingested_after) - set(ingested_before)) == [
         ("clean_demand", "2015"),
+        ("clean_demand", "2016"),
         ("raw_demand", "2015"),
+        ("raw_demand", "2016"),
     ]
-    assert len(ingested_after) == len(ingested_before) + 2
+    assert len(ingested_after) == len(ingested_before) + 4
     after = _versions(home)
-    assert before < after and {year for _, year in after - before} == {"2015"}
+    assert before < after and sorted(year for _, year in after - before) == ["2015", "2016"]
     client = MlflowClient(f"sqlite:///{home / 'mlflow.db'}")
     tags = client.get_registered_model(MODEL).tags
-    assert "champion_decision.2015" in tags
+    assert "champion_decision.2015" in tags and "champion_decision.2016" not in tags
     with sqlite3.connect(home / "forecasts.db") as db:
         counts = db.execute(
             "select year, count(*) from december_forecast group by year order by year"
         ).fetchall()
+        outlooks = db.execute(
+            "select year, count(*), count(actual_mw) from december_outlook "
+            "group by year order by year"
+        ).fetchall()
     assert counts == [(2012, 1488), (2013, 1488), (2014, 1488), (2015, 1488)]
+    # issued for the year that ends on 30 November: no December to compare with yet
+    assert outlooks[-1] == (2016, 1488, 0) and len(outlooks) == 5

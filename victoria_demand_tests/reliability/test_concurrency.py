@@ -1,11 +1,15 @@
 """Several runs at once: a backfill of every year through the daemon (run queue of three,
 the multiprocess executor), then two backfills of the same years launched together. The
-champion chain, the alias and the forecasts end exactly as after a sequential run."""
+champion chain, the alias and the forecasts end exactly as after a sequential run. And two
+processes making a fresh home at once."""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,3 +83,24 @@ def test_concurrent_backfills_end_as_a_sequential_run(tmp_path, original_csv, se
         runs = [run for backfill in again for run in graphql.backfill_runs(backfill)]
         assert runs and all(run["status"] == "SUCCESS" for run in runs)
     assert end_state(home) == sequential
+
+
+def test_two_first_uses_at_once_leave_a_working_home(tmp_path, original_csv):
+    """Two processes on a fresh home together (two terminals, or `make dev` beside `make
+    run`): both succeed, and the home keeps working."""
+    env = {
+        **os.environ,
+        "VICTORIA_DEMAND_HOME": str(tmp_path),
+        "VICTORIA_DEMAND_SOURCE": str(original_csv),
+    }
+    env.pop("DAGSTER_HOME", None)
+    command = [sys.executable, "-m", "victoria_demand", "ingest"]
+    both = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=300)[0].decode() for process in both]
+    assert [process.returncode for process in both] == [0, 0], outputs
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "ingest          up to date" in again.stdout

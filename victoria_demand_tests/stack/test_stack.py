@@ -55,15 +55,16 @@ def test_backfill_runs_every_year_and_succeeds(backfill):
     _, status, runs = backfill
     assert status in {"COMPLETED", "COMPLETED_SUCCESS"}, runs
     assert runs and all(run["status"] == "SUCCESS" for run in runs), runs
-    # Every run works on one year, and each year takes two: its ingest, cleaning and model,
-    # then its champion and forecast (a champion reads every year's model up to its own, so
-    # no year's run waits for another year's decision)
+    # Every run works on one year, and each year takes three: its ingest, cleaning, model
+    # and December score; then its outlook, and its champion and forecast, which read other
+    # years too (the weather history; the scores of every year up to it), so no year's run
+    # waits for another year's decision
     per_run = [
         [tag["value"] for tag in run["tags"] if tag["key"] == "dagster/partition"] for run in runs
     ]
     assert all(len(partitions) == 1 for partitions in per_run), per_run
     years = sorted(partitions[0] for partitions in per_run)
-    assert years == sorted(PARTITIONS * 2), per_run
+    assert years == sorted(PARTITIONS * 3), per_run
 
 
 def test_dagster_storage_is_postgres_with_every_check(stack, backfill):
@@ -114,6 +115,13 @@ def test_parquet_objects_in_the_bucket(stack, backfill):
     assert any(
         key.startswith("mlflow/") and key.endswith("artifacts/pipeline.json") for key in keys
     )
+    # each year's outlook figure, logged to its model's run through the server's proxy
+    outlook_figures = [
+        key
+        for key in keys
+        if key.startswith("mlflow/") and key.endswith("plots/december_outlook.png")
+    ]
+    assert len(outlook_figures) == len(PARTITIONS), outlook_figures
 
 
 def test_forecast_rows_in_postgres(stack, backfill):
@@ -126,6 +134,25 @@ def test_forecast_rows_in_postgres(stack, backfill):
             )
         ).all()
     assert [tuple(row) for row in rows] == [(year, 1488, 1488) for year in YEARS]
+
+
+def test_outlook_rows_in_postgres(stack, backfill):
+    engine = sa.create_engine(stack.postgres.url("forecasts"))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "select year, count(*), count(actual_mw), min(issued_at), "
+                "sum(case when p10_mw <= p50_mw and p50_mw <= p90_mw then 1 else 0 end) "
+                "from december_outlook group by year order by year"
+            )
+        ).all()
+    assert [(year, count, actual, ordered) for year, count, actual, _, ordered in rows] == [
+        (year, 1488, 1488, 1488) for year in YEARS
+    ]
+    assert [issued.isoformat() for *_, issued, _ in rows] == [
+        f"{year}-11-30T13:00:00"
+        for year in YEARS  # 1 December 00:00 in Melbourne, as UTC
+    ]
 
 
 def test_the_registry_survives_an_mlflow_server_restart(stack, backfill):

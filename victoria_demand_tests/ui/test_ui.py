@@ -175,7 +175,7 @@ def test_materialize_every_year_from_the_asset_graph(dagster_ui, page, workdir):
     dismiss_popups(page)
     expect(page.get_by_text("Global asset lineage")).to_be_visible()
     screenshot(page, workdir, "1-asset-graph")
-    open_materialize_dialog(page, assets=5)
+    open_materialize_dialog(page, assets=len(PARTITIONED_ASSETS) + 1)  # and raw_demand
     launch_from_dialog(page, "all")
     wait_until_backfill_succeeds(page)
     for asset in PARTITIONED_ASSETS:
@@ -188,8 +188,12 @@ def test_materialize_every_year_from_the_asset_graph(dagster_ui, page, workdir):
         expect(page.get_by_text("Materialized (3)")).to_be_visible()
         expect(page.get_by_text("Missing (0)")).to_be_visible()
         expect(page.get_by_text("Failed (0)")).to_be_visible()
-    page.goto(f"{url}/assets/december_model?view=checks")
-    for check in ("rmse_under_ceiling", "beats_seasonal_naive"):
+    for asset, check in (
+        ("december_score", "rmse_under_ceiling"),
+        ("december_score", "beats_seasonal_naive"),
+        ("december_outlook", "outlook_scored_to_date"),
+    ):
+        page.goto(f"{url}/assets/{asset}?view=checks")
         open_check_partitions(page, check)
         expect(page.get_by_text("Passed (3)", exact=True)).to_be_visible()
         expect(page.get_by_text("Failed (0)", exact=True)).to_be_visible()
@@ -213,7 +217,7 @@ def test_backfill_one_year(dagster_ui, page, workdir):
     page.keyboard.type("not key:raw_demand")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
-    open_materialize_dialog(page, assets=4)
+    open_materialize_dialog(page, assets=len(PARTITIONED_ASSETS))
     screenshot(page, workdir, "2-partitions-dialog")
     launch_from_dialog(page, "2013")
     wait_until_run_succeeds(page)
@@ -228,7 +232,7 @@ def test_backfill_one_year(dagster_ui, page, workdir):
 
 def test_rmse_check_matches_mlflow(dagster_ui, page, workdir):
     url, home = dagster_ui
-    page.goto(f"{url}/assets/december_model?view=checks")
+    page.goto(f"{url}/assets/december_score?view=checks")
     dismiss_popups(page)
     open_check_partitions(page, "rmse_under_ceiling")
     page.get_by_text("2013", exact=True).first.click()
