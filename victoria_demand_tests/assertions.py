@@ -7,7 +7,13 @@ from dagster import AssetCheckKey, AssetKey, DagsterInstance
 from victoria_demand.defs.asset_keys import YEARLY_ASSETS
 
 CHECKS = {
-    "clean_demand": ("every_half_hour_once", "no_nulls", "physical_ranges"),
+    "clean_demand": (
+        "every_half_hour_once",
+        "no_nulls",
+        "physical_ranges",
+        "suspect_readings",
+        "suspect_readings_within_limits",
+    ),
     "december_score": ("rmse_under_ceiling", "beats_seasonal_naive", "band_coverage"),
     "december_outlook": ("outlook_scored_to_date",),
     "champion_model": ("champion_alias_consistent",),

@@ -53,6 +53,10 @@ class Session:
     def succeeded(self) -> bool:
         return all(outcome.success for outcome in self.outcomes)
 
+    def succeeded_for(self, year: str) -> bool:
+        labels = set(self.labels_by_year.get(year, []))
+        return all(outcome.success for outcome in self.outcomes if outcome.label in labels)
+
     def execute(self, label: str, selection, partition: str | None = None, **kwargs) -> bool:
         outcome = self.pipeline.execute(label, selection, partition, **kwargs)
         self.outcomes.append(outcome)
@@ -216,7 +220,11 @@ def _report_quiet_years(session: Session, last: Plan, years: Sequence[str]) -> N
             session.outcomes.append(RunOutcome(label, False, 0.0))
         elif year not in session.labels_by_year:
             print(f"{year:<15} up to date", flush=True)
-        elif session.labels_by_year[year] == [run_label("clean", year)] and year in december_years:
+        elif (
+            session.labels_by_year[year] == [run_label("clean", year)]
+            and year in december_years
+            and session.succeeded_for(year)
+        ):
             print(f"{year:<15} rows unchanged: model, champion, forecast up to date", flush=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dagster import (
+    AssetCheckKey,
     AssetKey,
     DagsterEventType,
     DagsterInstance,
@@ -12,6 +13,7 @@ from dagster import (
 from victoria_demand import settings
 from victoria_demand.defs.asset_keys import (
     CHAMPION_MODEL,
+    CLEAN_DEMAND,
     DECEMBER_FORECAST,
     DECEMBER_OUTLOOK,
     DECEMBER_SCORE,
@@ -75,6 +77,7 @@ def print_summary(instance: DagsterInstance) -> int:
     note = source_years.partial_note()
     if note:
         print(note)
+    _print_suspect_readings(instance, source_years.years)
     if not source_years.years:
         print("(no source ingested yet)")
         complete = False
@@ -134,4 +137,38 @@ def _print_outlooks(outlooks: dict[int, dict]) -> None:
         print(
             f"{lead}{mape:<30}{outlook['band_coverage_percent']:>13.1f}{poes}"
             f"{outlook['actual_peak_mw']:>16.0f}"
+        )
+
+
+def _latest_check_metadata(instance: DagsterInstance, key: AssetCheckKey) -> dict[str, dict]:
+    """Each partition's latest evaluation of a check: its metadata and ``passed``."""
+    history = instance.event_log_storage.get_asset_check_execution_history(key, limit=1000)
+    latest: dict[str, dict] = {}
+    for record in history:  # newest first
+        evaluation = record.event.dagster_event.event_specific_data if record.event else None
+        if record.partition not in latest and hasattr(evaluation, "metadata"):
+            latest[record.partition] = {
+                **{name: value.value for name, value in evaluation.metadata.items()},
+                "passed": evaluation.passed,
+            }
+    return latest
+
+
+def _print_suspect_readings(instance: DagsterInstance, years: tuple[int, ...]) -> None:
+    """A line for each year whose clean rows hold suspect readings, naming each stretch (as
+    the year's latest ``suspect_readings`` check recorded them)."""
+    found = _latest_check_metadata(instance, AssetCheckKey(CLEAN_DEMAND, "suspect_readings"))
+    limits = _latest_check_metadata(
+        instance, AssetCheckKey(CLEAN_DEMAND, "suspect_readings_within_limits")
+    )
+    for year in years:
+        suspect = found.get(str(year), {})
+        if not suspect.get("suspect_half_hours"):
+            continue
+        stretches = suspect["suspect_stretches"].replace("- ", "").replace("\n", "; ")
+        held = not limits.get(str(year), {}).get("passed", True)
+        print(
+            f"{year}: {suspect['suspect_half_hours']} suspect half-hours "
+            + ("(over the limit: the year is held back)" if held else "left out")
+            + f": {stretches}"
         )

@@ -8,6 +8,7 @@ import pandas as pd
 
 from victoria_demand.core.calendar import HALF_HOUR, MELBOURNE, melbourne_calendar
 from victoria_demand.core.errors import DemandDataError
+from victoria_demand.core.suspect_readings import SUSPECT_COLUMN, suspect_column
 from victoria_demand.core.years import (
     SourceYears,
     covered_through,
@@ -27,6 +28,7 @@ CLEAN_COLUMNS = (
     "day",
     "day_of_week",
     "half_hour",
+    SUSPECT_COLUMN,
 )
 
 
@@ -83,7 +85,9 @@ def check_series(rows: pd.DataFrame, *, source: str) -> SourceYears:
 
 def clean_year(raw: pd.DataFrame, year: int, *, source: str) -> pd.DataFrame:
     """The rows of Melbourne calendar year ``year``, every half-hour exactly once, in order
-    (through the end of the data's last month, for a trailing partial year).
+    (through the end of the data's last day, for a trailing partial year), with the
+    column ``suspect`` saying which readings look stuck or spiked, and why
+    (``suspect_readings.py``): they are kept as they are, and left out of every fit and score.
 
     ``raw`` is the output of :func:`victoria_demand.core.raw.parse_raw_demand` (index: the
     data row number in the source file).
@@ -93,8 +97,9 @@ def clean_year(raw: pd.DataFrame, year: int, *, source: str) -> pd.DataFrame:
         raise DemandDataError(source, f"no rows fall in the Melbourne year {year}", column="Time")
     rows = rows.join(melbourne_calendar(rows["time_utc"]))
     check_series(rows, source=source)
-    rows = rows.sort_values("time_utc", kind="stable")
-    return rows.loc[:, list(CLEAN_COLUMNS)].reset_index(drop=True)
+    rows = rows.sort_values("time_utc", kind="stable").reset_index(drop=True)
+    rows[SUSPECT_COLUMN] = suspect_column(rows)
+    return rows.loc[:, list(CLEAN_COLUMNS)]
 
 
 def year_rows(raw: pd.DataFrame, year: int) -> pd.DataFrame:

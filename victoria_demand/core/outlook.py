@@ -38,6 +38,11 @@ from victoria_demand.core.forecaster import HISTORY_HALF_HOURS
 from victoria_demand.core.intervals import add_residual_days
 from victoria_demand.core.metrics import band_errors, forecast_errors
 from victoria_demand.core.public_holidays import holiday_flags
+from victoria_demand.core.suspect_readings import (
+    SUSPECT_COLUMN,
+    is_suspect,
+    temperature_is_suspect,
+)
 
 WINDOW_DAYS = 15
 WIDEN_DAYS = 5  # the window grows by this much while the history has no block for a date
@@ -70,8 +75,12 @@ class WeatherHistory:
 
 def weather_history(rows: pd.DataFrame, issued_at: pd.Timestamp) -> WeatherHistory:
     """The whole days of ``rows`` (``time_utc``, ``temperature_c``) before ``issued_at``;
-    days of a daylight-saving change (46 or 50 half-hours) are left out."""
-    known = rows.loc[rows["time_utc"] < issued_at, ["time_utc", "temperature_c"]]
+    days of a daylight-saving change (46 or 50 half-hours), and days with a suspect
+    temperature (if ``rows`` has the clean rows' ``suspect`` column), are left out."""
+    known = rows.loc[rows["time_utc"] < issued_at]
+    if SUSPECT_COLUMN in known:  # a stuck thermometer's days are no weather to draw from
+        known = known.loc[~temperature_is_suspect(known)]
+    known = known.loc[:, ["time_utc", "temperature_c"]]
     local = to_melbourne(known["time_utc"])
     slot = (local.dt.hour * 2 + local.dt.minute // 30).to_numpy()
     dates = local.dt.tz_localize(None).to_numpy().astype("datetime64[D]")
@@ -282,26 +291,36 @@ class OutlookScores:
     days_above_poe50: int
 
 
-def score_to_date(outlook: Outlook, ensemble: np.ndarray, actual: np.ndarray) -> OutlookScores:
+def score_to_date(
+    outlook: Outlook, ensemble: np.ndarray, actual: np.ndarray, scored: np.ndarray | None = None
+) -> OutlookScores:
     """Scores of the outlook on the first ``len(actual)`` half-hours of December, which must
-    be whole days."""
+    be whole days; ``scored`` (default: all) leaves the others (suspect readings) out."""
     import scoringrules  # imported by the step that scores, not by every process
 
     seen = len(actual)
     if seen == 0 or seen % HALF_HOURS_PER_DAY:
         raise ValueError(f"score whole days of December, not {seen} half-hours")
     days = seen // HALF_HOURS_PER_DAY
-    band = band_errors(actual, outlook.p10_mw[:seen], outlook.p50_mw[:seen], outlook.p90_mw[:seen])
-    daily_peaks = np.asarray(actual, float).reshape(days, HALF_HOURS_PER_DAY).max(axis=1)
+    actual = np.asarray(actual, float)
+    scored = np.ones(seen, dtype=bool) if scored is None else np.asarray(scored, dtype=bool)
+    kept = actual[scored]
+    p10, p50, p90 = (
+        values[:seen][scored] for values in (outlook.p10_mw, outlook.p50_mw, outlook.p90_mw)
+    )
+    band = band_errors(kept, p10, p50, p90)
+    # each day's peak among its scored half-hours; a day with none is not counted
+    daily_peaks = np.where(scored, actual, -np.inf).reshape(days, HALF_HOURS_PER_DAY).max(axis=1)
+    counted = scored.reshape(days, HALF_HOURS_PER_DAY).any(axis=1)
     return OutlookScores(
         days=days,
-        p50_mape=forecast_errors(actual, outlook.p50_mw[:seen]).mape,
+        p50_mape=forecast_errors(kept, p50).mape,
         pinball_mw=band.pinball_mw,
-        crps_mw=float(np.mean(scoringrules.crps_ensemble(actual, ensemble[:, :seen].T))),
+        crps_mw=float(np.mean(scoringrules.crps_ensemble(kept, ensemble[:, :seen][:, scored].T))),
         band_coverage=band.coverage,
         band_width_mw=band.mean_width_mw,
-        days_above_poe10=int((daily_peaks > outlook.daily_peak_poe10_mw[:days]).sum()),
-        days_above_poe50=int((daily_peaks > outlook.daily_peak_poe50_mw[:days]).sum()),
+        days_above_poe10=int(((daily_peaks > outlook.daily_peak_poe10_mw[:days]) & counted).sum()),
+        days_above_poe50=int(((daily_peaks > outlook.daily_peak_poe50_mw[:days]) & counted).sum()),
     )
 
 
@@ -365,7 +384,12 @@ class DecemberOutcome:
 
     issued: IssuedOutlook
     actual_mw: np.ndarray
+    scored: np.ndarray  # each observed half-hour: not a suspect reading
     scores: OutlookScores | None
+
+    @property
+    def actual_peak_mw(self) -> float:
+        return float(self.actual_mw[self.scored].max())
 
     @property
     def days_observed(self) -> int:
@@ -429,7 +453,7 @@ class DecemberOutcome:
                 "crps_mw": self.scores.crps_mw,
                 "days_above_poe10": self.scores.days_above_poe10,
                 "days_above_poe50": self.scores.days_above_poe50,
-                "actual_peak_mw": float(self.actual_mw.max()),
+                "actual_peak_mw": self.actual_peak_mw,
             }
         return summary
 
@@ -444,7 +468,7 @@ class DecemberOutcome:
             },
         }
         if self.complete and self.scores is not None:
-            peak = float(self.actual_mw.max())
+            peak = self.actual_peak_mw
             metrics |= {
                 "outlook_mape": self.scores.p50_mape,
                 "outlook_pinball_mw": self.scores.pinball_mw,
@@ -458,11 +482,14 @@ class DecemberOutcome:
 
 def december_outcome(issued: IssuedOutlook, year_rows: pd.DataFrame) -> DecemberOutcome:
     """The outlook scored on the December in ``year_rows`` (the year's clean rows, ending at
-    the end of a Melbourne day)."""
-    in_december = (year_rows["time_utc"] >= issued.issued_at).to_numpy()
-    actual = year_rows.loc[in_december, "demand_mw"].to_numpy(float)
-    observed = year_rows.loc[in_december, "time_utc"].reset_index(drop=True)
+    the end of a Melbourne day), suspect readings left out."""
+    december = year_rows.loc[(year_rows["time_utc"] >= issued.issued_at).to_numpy()]
+    actual = december["demand_mw"].to_numpy(float)
+    observed = december["time_utc"].reset_index(drop=True)
     if not observed.equals(issued.time_utc.iloc[: len(observed)].reset_index(drop=True)):
         raise ValueError(f"December {issued.year}'s rows are not its first half-hours in order")
-    scores = score_to_date(issued.outlook, issued.ensemble, actual) if len(actual) else None
-    return DecemberOutcome(issued, actual, scores)
+    scored = ~is_suspect(december) if SUSPECT_COLUMN in december else np.ones(len(actual), bool)
+    scores = (
+        score_to_date(issued.outlook, issued.ensemble, actual, scored) if scored.any() else None
+    )
+    return DecemberOutcome(issued, actual, scored, scores)

@@ -29,6 +29,7 @@ from victoria_demand.core.intervals import (
     residual_quantiles,
 )
 from victoria_demand.core.metrics import BandErrors, ForecastErrors, band_errors, forecast_errors
+from victoria_demand.core.suspect_readings import is_suspect
 
 TARGET = "demand_mw"
 SEASONAL_NAIVE_PERIOD = 7 * 48  # one week of half-hours
@@ -124,8 +125,11 @@ class YearDesign:
     calendar: pd.DataFrame  # day_off, block, half_hour of each row
     months: np.ndarray  # Melbourne calendar month of each row
     target: np.ndarray
+    usable: np.ndarray  # not a suspect reading: what is fit on and scored
 
     def fit(self, rows: np.ndarray) -> LinearRegression:
+        """The regression on ``rows`` (a mask), suspect readings left out."""
+        rows = rows & self.usable
         return LinearRegression().fit(self.matrix.loc[rows], self.target[rows])
 
 
@@ -138,6 +142,7 @@ def year_design(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET) -> Y
         calendar=features.named_steps["calendar"].transform(inputs),
         months=_months(clean),
         target=clean[TARGET].to_numpy(),
+        usable=~is_suspect(clean),
     )
 
 
@@ -172,12 +177,15 @@ def calibration_residuals(design: YearDesign) -> pd.DataFrame:
     for month in range(1, max(CALIBRATION_MONTHS) + 1):
         in_month = slice(month_starts[month - 1], month_starts[month])
         month_rows, month_target = rows[in_month], design.target[in_month]
+        usable = design.usable[in_month]
+        if not usable.all():  # suspect readings are neither learned from nor scored
+            month_rows, month_target = month_rows[usable], month_target[usable]
         if month in CALIBRATION_MONTHS:
             coefficients = scipy.linalg.lstsq(gram, moment, cond=1e-12, lapack_driver="gelsy")[0]
             parts.append(
                 pd.DataFrame(
                     {"residual": month_target - month_rows @ coefficients, "month": month}
-                ).join(calendar.iloc[in_month].reset_index(drop=True))
+                ).join(calendar.iloc[in_month].loc[usable].reset_index(drop=True))
             )
         gram += month_rows.T @ month_rows
         moment += month_rows.T @ month_target
@@ -231,19 +239,32 @@ def score_december(
     forecast = december_forecast(forecaster, clean)
     naive = seasonal_naive_forecast(split.train, len(forecast))
     calendar = forecaster.pipeline.named_steps["calendar"].transform(model_inputs(split.december))
+    scored = ~forecast["suspect"].to_numpy()
     return DecemberScore(
-        errors=forecast_errors(forecast["actual_mw"], forecast["forecast_mw"]),
-        band=band_errors(
-            forecast["actual_mw"], forecast["p10_mw"], forecast["forecast_mw"], forecast["p90_mw"]
-        ),
+        errors=december_errors(forecast),
+        band=december_band(forecast),
         peak=peak_forecast(
             forecast["forecast_mw"].to_numpy().reshape(-1, HALF_HOURS_PER_DAY),
             calendar["day_off"].to_numpy().reshape(-1, HALF_HOURS_PER_DAY)[:, 0],
             peak_days,
         ),
-        actual_peak_mw=float(forecast["actual_mw"].max()),
-        seasonal_naive_errors=forecast_errors(forecast["actual_mw"], naive),
+        actual_peak_mw=float(forecast["actual_mw"][scored].max()),
+        seasonal_naive_errors=forecast_errors(forecast["actual_mw"][scored], naive[scored]),
         forecast=forecast,
+    )
+
+
+def december_errors(forecast: pd.DataFrame) -> ForecastErrors:
+    """The P50's errors on a December forecast's half-hours, suspect readings left out."""
+    scored = forecast.loc[~forecast["suspect"].to_numpy()]
+    return forecast_errors(scored["actual_mw"], scored["forecast_mw"])
+
+
+def december_band(forecast: pd.DataFrame) -> BandErrors:
+    """The 80% band's coverage, width and pinball loss, suspect readings left out."""
+    scored = forecast.loc[~forecast["suspect"].to_numpy()]
+    return band_errors(
+        scored["actual_mw"], scored["p10_mw"], scored["forecast_mw"], scored["p90_mw"]
     )
 
 
@@ -285,7 +306,8 @@ def december_request(split: DecemberSplit, instants: int | None = None) -> pd.Da
 
 
 def december_forecast(forecaster: DemandForecaster, clean: pd.DataFrame) -> pd.DataFrame:
-    """A model's half-hourly December forecast (P10, P50, P90) beside the actuals.
+    """A model's half-hourly December forecast (P10, P50, P90) beside the actuals, and
+    whether each actual is a suspect reading (``suspect``), which no score counts.
 
     Made through the served model's own contract, so the first days of December see late
     November's temperatures; the request holds only the history the features look back on
@@ -294,4 +316,6 @@ def december_forecast(forecaster: DemandForecaster, clean: pd.DataFrame) -> pd.D
     """
     split = split_december(clean)
     forecast = forecaster.predict(december_request(split))
-    return forecast.assign(actual_mw=split.december[TARGET].to_numpy())
+    return forecast.assign(
+        actual_mw=split.december[TARGET].to_numpy(), suspect=is_suspect(split.december)
+    )

@@ -76,10 +76,18 @@ def when_missing_or_stale() -> AutomationCondition:
         & ~AutomationCondition.any_deps_in_progress()
         & ~AutomationCondition.in_progress()
     ).with_label(READY_LABEL)
+    # Dagster's own all_deps_blocking_checks_passed lets through a partition whose inputs
+    # come from several years (the champion's, the outlook's) when one of those years
+    # failed a blocking check (Dagster 1.13.27): failed checks are looked for directly too
+    no_failed_blocking_check = ~AutomationCondition.any_deps_match(
+        AutomationCondition.any_checks_match(
+            AutomationCondition.check_failed(), blocking_only=True
+        ).with_label("a blocking check failed")
+    ).with_label("no input failed a blocking check")
     # apart from `ready`, so that what a failed blocking check holds back can be told
-    return (ready & AutomationCondition.all_deps_blocking_checks_passed()).with_label(
-        "missing or stale"
-    )
+    return (
+        ready & AutomationCondition.all_deps_blocking_checks_passed() & no_failed_blocking_check
+    ).with_label("missing or stale")
 
 
 automation_sensor = AutomationConditionSensorDefinition(

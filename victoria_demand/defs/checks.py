@@ -18,13 +18,15 @@ from dagster import (
     AssetCheckSpec,
     AssetIn,
     AssetKey,
+    MetadataValue,
     PartitionsDefinition,
     multi_asset_check,
 )
 
-from victoria_demand.core.calendar import HALF_HOUR
+from victoria_demand.core.calendar import DECEMBER, HALF_HOUR
 from victoria_demand.core.champion import ChampionDecision, current_champion
 from victoria_demand.core.raw import DEMAND_RANGE_MW, TEMPERATURE_RANGE_C
+from victoria_demand.core.suspect_readings import is_suspect, suspect_stretches
 from victoria_demand.core.years import covered_through, expected_half_hours
 from victoria_demand.defs.asset_keys import (
     CHAMPION_MODEL,
@@ -37,6 +39,8 @@ from victoria_demand.resources.mlflow_registry import MlflowRegistry
 from victoria_demand.resources.model_quality import ModelQualityPolicy
 
 BAND_COVERAGE_RANGE = (70.0, 90.0)  # percent, around the nominal 80
+# suspect readings beyond which a year is not learned from: of its half-hours, of December's
+SUSPECT_SHARE_LIMIT_PERCENT, SUSPECT_DECEMBER_LIMIT_HALF_HOURS = 2.0, 48
 # the outlook's band warns below this coverage, once it has been seen for this many days
 OUTLOOK_COVERAGE_FLOOR, OUTLOOK_DAYS_BEFORE_JUDGING = 60.0, 7
 
@@ -88,6 +92,45 @@ def physical_ranges(clean_demand: pd.DataFrame) -> AssetCheckResult:
             "temperature_range_c": f"{temperature.min():.1f} .. {temperature.max():.1f}",
             "temperature_bounds_c": f"{TEMPERATURE_RANGE_C[0]} .. {TEMPERATURE_RANGE_C[1]}",
             "rows_outside": outside_demand + outside_temperature,
+        },
+    )
+
+
+def _suspect_summary(clean_demand: pd.DataFrame) -> dict:
+    suspect = is_suspect(clean_demand)
+    in_december = clean_demand["month"].to_numpy() == DECEMBER
+    stretches = suspect_stretches(clean_demand)
+    return {
+        "suspect_half_hours": int(suspect.sum()),
+        "suspect_percent": round(float(suspect.mean() * 100), 3),
+        "suspect_december_half_hours": int((suspect & in_december).sum()),
+        "stretches": len(stretches),
+        # each stretch's first instant in UTC, as the source's errors write it, and length
+        "suspect_stretches": MetadataValue.md(
+            "\n".join(f"- {stretch.describe()}" for stretch in stretches) or "none"
+        ),
+    }
+
+
+def suspect_readings(clean_demand: pd.DataFrame) -> AssetCheckResult:
+    summary = _suspect_summary(clean_demand)
+    return AssetCheckResult(
+        passed=summary["suspect_half_hours"] == 0,
+        severity=AssetCheckSeverity.WARN,
+        metadata=summary,
+    )
+
+
+def suspect_readings_within_limits(clean_demand: pd.DataFrame) -> AssetCheckResult:
+    summary = _suspect_summary(clean_demand)
+    return AssetCheckResult(
+        passed=summary["suspect_percent"] <= SUSPECT_SHARE_LIMIT_PERCENT
+        and summary["suspect_december_half_hours"] <= SUSPECT_DECEMBER_LIMIT_HALF_HOURS,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={
+            **summary,
+            "limit_percent": SUSPECT_SHARE_LIMIT_PERCENT,
+            "limit_december_half_hours": SUSPECT_DECEMBER_LIMIT_HALF_HOURS,
         },
     )
 
@@ -265,6 +308,20 @@ def asset_checks(partitions: YearPartitions) -> list[AssetChecksDefinition]:
                 DeclaredCheck(no_nulls, "No missing value in any column."),
                 DeclaredCheck(
                     physical_ranges, "Demand and temperature within physical ranges for Victoria."
+                ),
+                DeclaredCheck(
+                    suspect_readings,
+                    "No suspect readings: demand repeating one value for 2 hours or more, "
+                    "temperature for 12 hours or more, or a half-hour of demand 20% off both "
+                    "its neighbours. Any are left out of fitting and scoring, kept in the "
+                    "rows, and listed here (warning).",
+                    blocking=False,
+                ),
+                DeclaredCheck(
+                    suspect_readings_within_limits,
+                    f"At most {SUSPECT_SHARE_LIMIT_PERCENT:g}% of the year's half-hours, and "
+                    "at most one day of its December, are suspect readings; beyond that the "
+                    "year is not learned from (blocking).",
                 ),
             ],
         ),

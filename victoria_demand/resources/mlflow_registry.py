@@ -213,6 +213,7 @@ class MlflowRegistry(ConfigurableResource):
             "test_period": f"{year}-12-01/{year}-12-31 Australia/Melbourne",
             "interval_method": "split conformal, residual quantiles by day type and block",
             "interval_calibration_months": ",".join(map(str, CALIBRATION_MONTHS)),
+            "suspect_half_hours_left_out": int((~fitted.design.usable).sum()),
         }
         residual_days = {_DAY_TYPES[off]: days.tolist() for off, days in fitted.peak_days.items()}
         with (

@@ -18,6 +18,8 @@ from victoria_demand.defs.checks import (
     outlook_scored_to_date,
     physical_ranges,
     rmse_under_ceiling,
+    suspect_readings,
+    suspect_readings_within_limits,
 )
 from victoria_demand.resources.model_quality import ModelQualityPolicy
 
@@ -162,3 +164,26 @@ def test_the_outlook_warns_when_its_band_misses_after_a_week(days, coverage, pas
     assert result.metadata["days_observed"].value == days
     if coverage is not None:
         assert result.metadata["band_coverage_percent"].value == coverage
+
+
+def test_suspect_readings_warn_when_any_and_block_beyond_the_limits(clean_2013):
+    assert suspect_readings(clean_2013).passed and suspect_readings_within_limits(clean_2013).passed
+    stuck = clean_2013.copy()
+    june = stuck.index[stuck["time_utc"] >= pd.Timestamp("2013-06-09T14:00Z")][:96]
+    stuck.loc[june, "suspect"] = "demand stuck"
+    warned = suspect_readings(stuck)
+    assert not warned.passed and warned.severity == AssetCheckSeverity.WARN
+    assert warned.metadata["suspect_half_hours"].value == 96
+    assert "demand stuck from 2013-06-09T14:00:00+00:00 for 96 half-hours" in (
+        warned.metadata["suspect_stretches"].value
+    )
+    assert suspect_readings_within_limits(stuck).passed  # 0.55% of the year
+    ten_days = clean_2013.copy()
+    ten_days.loc[ten_days.index[4000:4480], "suspect"] = "demand stuck"  # 2.7% of the year
+    blocked = suspect_readings_within_limits(ten_days)
+    assert not blocked.passed and blocked.severity == AssetCheckSeverity.ERROR
+    december = clean_2013.copy()
+    december.loc[december.index[-49:], "suspect"] = "temperature stuck"  # a day and a half-hour
+    assert not suspect_readings_within_limits(december).passed
+    december.loc[december.index[-49], "suspect"] = ""
+    assert suspect_readings_within_limits(december).passed

@@ -16,7 +16,6 @@ from dagster import (
 )
 
 from victoria_demand.core.champion import Contender, replay_champions
-from victoria_demand.core.metrics import band_errors, forecast_errors
 from victoria_demand.defs.asset_keys import (
     CHAMPION_MODEL,
     CLEAN_DEMAND,
@@ -44,6 +43,7 @@ def champion_and_forecast(
     (``december_forecast``), in one step: see ``serving_assets``."""
     # the training module (and scikit-learn with it) is imported when a step runs, not by
     # every process that loads the definitions
+    from victoria_demand.core.training import december_band, december_errors
     from victoria_demand.core.training import december_forecast as forecast_december
 
     year = int(context.partition_key)
@@ -54,8 +54,7 @@ def champion_and_forecast(
         return forecast_december(load_version(version), clean_years[str(december_year)])
 
     def december_rmse(version: str, december_year: int) -> float:
-        forecast = forecast_of(version, december_year)
-        return forecast_errors(forecast["actual_mw"], forecast["forecast_mw"]).rmse
+        return december_errors(forecast_of(version, december_year)).rmse
 
     decision = replay_champions(
         (
@@ -100,10 +99,7 @@ def champion_and_forecast(
         dagster_run_id=context.run.run_id,
     )
     written = forecast_database.replace_year(year, rows)
-    errors = forecast_errors(forecast["actual_mw"], forecast["forecast_mw"])
-    band = band_errors(
-        forecast["actual_mw"], forecast["p10_mw"], forecast["forecast_mw"], forecast["p90_mw"]
-    )
+    errors, band = december_errors(forecast), december_band(forecast)
     yield Output(
         None,
         output_name=DECEMBER_FORECAST.to_user_string(),

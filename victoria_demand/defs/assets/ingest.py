@@ -28,6 +28,7 @@ from dagster import (
 from victoria_demand.core.cleaning import clean_year, content_hash, year_rows
 from victoria_demand.core.errors import DemandDataError
 from victoria_demand.core.raw import read_source
+from victoria_demand.core.suspect_readings import is_suspect
 from victoria_demand.core.years import source_years
 from victoria_demand.defs.asset_keys import CLEAN_DEMAND, RAW_DEMAND, SOURCE_FILE
 from victoria_demand.defs.automation import when_missing_or_stale
@@ -35,7 +36,8 @@ from victoria_demand.defs.partitions import YearPartitions
 from victoria_demand.defs.source_observation import observed_versions, source_observations
 from victoria_demand.resources.demand_source import DemandSource
 
-CODE_VERSION = "2"
+RAW_CODE_VERSION = "2"
+CLEAN_CODE_VERSION = "3"  # 3: the suspect column
 
 
 def _time_range(time_utc: pd.Series) -> str:
@@ -97,6 +99,7 @@ def clean_demand(
             "time_range_utc": _time_range(clean["time_utc"]),
             "demand_mean_mw": round(float(clean["demand_mw"].mean()), 1),
             "holiday_half_hours": int(clean["holiday"].sum()),
+            "suspect_half_hours": int(is_suspect(clean).sum()),
         },
     )
 
@@ -119,7 +122,7 @@ def ingest_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
             group_name="ingest",
             kinds={"csv", "pandas"},
             partitions_def=partitions.clean,
-            code_version=CODE_VERSION,
+            code_version=RAW_CODE_VERSION,
             automation_condition=when_missing_or_stale(),
             description=(
                 "One Melbourne year of the half-hourly demand and temperature CSV: time_utc, "
@@ -133,7 +136,7 @@ def ingest_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
             group_name="ingest",
             kinds={"pandas"},
             partitions_def=partitions.clean,
-            code_version=CODE_VERSION,
+            code_version=CLEAN_CODE_VERSION,
             automation_condition=when_missing_or_stale(),
             description=(
                 "One Melbourne calendar year of the series (a trailing partial year through "

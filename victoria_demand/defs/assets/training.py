@@ -60,6 +60,7 @@ def december_model(
         reference,
         metadata={
             "train_rows": reference["train_rows"],
+            "suspect_half_hours_left_out": int((~fitted.design.usable).sum()),
             "feature_set_version": FEATURE_SET.version,
             "model_version": reference["version"],
             "model_uri": reference["uri"],
