@@ -192,3 +192,23 @@ def test_the_outcome_fills_in_december_as_it_arrives(issued_2013, rows):
     )
     with pytest.raises(ValueError, match="not its first half-hours"):
         december_outcome(issued_2013, pd.concat([before, december.iloc[48:]]))
+
+
+def test_days_with_a_suspect_temperature_are_no_weather_to_draw_from(rows):
+    flagged = rows.assign(suspect="")
+    stuck = flagged.index[flagged["time_utc"] >= pd.Timestamp("2013-06-09T14:00Z")][:24]
+    flagged.loc[stuck, "suspect"] = "temperature stuck"  # half of 10 June, in Melbourne
+    full, history = weather_history(rows, ISSUE_2013), weather_history(flagged, ISSUE_2013)
+    assert set(full.dates) - set(history.dates) == {np.datetime64("2013-06-10")}
+
+
+def test_suspect_half_hours_are_left_out_of_the_scores(issued_2013, rows):
+    december = rows.loc[rows["time_utc"] >= ISSUE_2013, "demand_mw"].to_numpy()[: 2 * 48]
+    broken = december.copy()
+    broken[30] = 20_000.0  # a spike no outlook should be judged on
+    scored = np.ones(len(broken), dtype=bool)
+    scored[30] = False
+    left_out = score_to_date(issued_2013.outlook, issued_2013.ensemble, broken, scored)
+    clean = score_to_date(issued_2013.outlook, issued_2013.ensemble, december, scored)
+    assert left_out == clean
+    assert score_to_date(issued_2013.outlook, issued_2013.ensemble, broken).p50_mape > 10
