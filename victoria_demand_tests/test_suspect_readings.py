@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from mlflow.tracking import MlflowClient
 
+from victoria_demand.instance import embedded
+from victoria_demand_tests.assertions import latest_check_results
 from victoria_demand_tests.pipeline_runs import run_pipeline_in_process
 from victoria_demand_tests.state import MODEL, copy_home, materializations
 
@@ -59,6 +61,14 @@ def test_a_stuck_stretch_and_a_spike_are_left_out_and_named(
     assert run.data.params["suspect_half_hours_left_out"] == "97"
     # within 0.05 percentage points of the clean file's December MAPE
     assert run.data.metrics["december_mape"] == pytest.approx(recorded_mape, abs=0.05)
+    # the check warned, and the blocking one passed
+    instance = embedded.embedded_instance(home)
+    assert latest_check_results(instance, "clean_demand", "suspect_readings")["2013"] is False
+    assert latest_check_results(instance, "clean_demand", "suspect_readings_within_limits") == {
+        year: True for year in ("2012", "2013", "2014")
+    }
+    again = run_pipeline_in_process(home, source)
+    assert again.returncode == 0 and "2013            up to date" in again.stdout, again.stdout
 
 
 def test_ten_stuck_days_hold_the_year_back_and_change_nothing_stored(
