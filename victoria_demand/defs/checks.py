@@ -34,6 +34,7 @@ from victoria_demand.defs.asset_keys import (
     DECEMBER_OUTLOOK,
     DECEMBER_SCORE,
 )
+from victoria_demand.defs.assets.champion_and_forecast import CHAMPION_POOL
 from victoria_demand.defs.partitions import YearPartitions
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 from victoria_demand.resources.model_quality import ModelQualityPolicy
@@ -256,12 +257,16 @@ class DeclaredCheck:
 
 
 def checks_of(
-    asset: AssetKey, value_type: type, years: PartitionsDefinition, checks: list[DeclaredCheck]
+    asset: AssetKey,
+    value_type: type,
+    years: PartitionsDefinition,
+    checks: list[DeclaredCheck],
+    pool: str | None = None,
 ) -> AssetChecksDefinition:
     """The checks of one asset as one step: each its own check in Dagster (its result,
     history and blocking), evaluated on one load of the asset's value. A step per check
     cost a year's run 30 ms each in step events and input loads; a check executed alone
-    from the UI still runs alone."""
+    from the UI still runs alone. ``pool``: a concurrency pool the step waits for."""
     specs = [
         AssetCheckSpec(
             check.evaluate.__name__,
@@ -289,6 +294,7 @@ def checks_of(
         can_subset=True,
         ins={"value": AssetIn(asset)},
         required_resource_keys={key for check in checks for key in check.resource_keys},
+        pool=pool,
     )(evaluate_checks)
 
 
@@ -377,5 +383,7 @@ def asset_checks(partitions: YearPartitions) -> list[AssetChecksDefinition]:
                     blocking=False,
                 ),
             ],
+            # read while no other year's decision is half-recorded (its tags, then the alias)
+            pool=CHAMPION_POOL,
         ),
     ]

@@ -6,6 +6,7 @@ Dagster's storage and the forecasts in Postgres, Parquet in S3 and models in an 
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import pytest
 import requests
@@ -55,16 +56,17 @@ def test_backfill_runs_every_year_and_succeeds(backfill):
     _, status, runs = backfill
     assert status in {"COMPLETED", "COMPLETED_SUCCESS"}, runs
     assert runs and all(run["status"] == "SUCCESS" for run in runs), runs
-    # Every run works on one year, and each year takes three: its ingest, cleaning, model
-    # and December score; then its outlook, and its champion and forecast, which read other
-    # years too (the weather history; the scores of every year up to it), so no year's run
-    # waits for another year's decision
+    # Every run works on one year, and each year takes two or three: its ingest, cleaning,
+    # model and December score; then its outlook and its champion and forecast, which read
+    # other years too (the weather history; the scores of every year up to it), in one run
+    # or two as the backfill daemon finds them ready; no year's run waits for another
+    # year's decision
     per_run = [
         [tag["value"] for tag in run["tags"] if tag["key"] == "dagster/partition"] for run in runs
     ]
     assert all(len(partitions) == 1 for partitions in per_run), per_run
-    years = sorted(partitions[0] for partitions in per_run)
-    assert years == sorted(PARTITIONS * 3), per_run
+    runs_per_year = Counter(partitions[0] for partitions in per_run)
+    assert sorted(runs_per_year) == PARTITIONS and set(runs_per_year.values()) <= {2, 3}, per_run
 
 
 def test_dagster_storage_is_postgres_with_every_check(stack, backfill):
