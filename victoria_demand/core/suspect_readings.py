@@ -88,12 +88,8 @@ def is_suspect(rows: pd.DataFrame) -> np.ndarray:
     return rows[SUSPECT_COLUMN].to_numpy(dtype=object) != ""
 
 
-def demand_is_suspect(rows: pd.DataFrame) -> np.ndarray:
-    """True for the rows whose demand is not a measurement (stuck, or a spike)."""
-    return pd.Series(rows[SUSPECT_COLUMN]).str.contains("demand", regex=False).to_numpy()
-
-
 def temperature_is_suspect(rows: pd.DataFrame) -> np.ndarray:
+    """True for the rows whose temperature is not a measurement (a stuck thermometer)."""
     return pd.Series(rows[SUSPECT_COLUMN]).str.contains("temperature", regex=False).to_numpy()
 
 

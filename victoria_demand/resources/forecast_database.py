@@ -55,8 +55,5 @@ class ForecastDatabase(ConfigurableResource):
     def read_year(self, year: int) -> pd.DataFrame:
         return forecast_store.read_year(self.engine, year)
 
-    def read_outlook(self, year: int) -> pd.DataFrame:
-        return forecast_store.read_year(self.engine, year, forecast_store.december_outlook_table)
-
     def display_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
