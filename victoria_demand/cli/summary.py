@@ -165,7 +165,10 @@ def _print_suspect_readings(instance: DagsterInstance, years: tuple[int, ...]) -
         suspect = found.get(str(year), {})
         if not suspect.get("suspect_half_hours"):
             continue
-        stretches = suspect["suspect_stretches"].replace("- ", "").replace("\n", "; ")
+        # the check's Markdown list, an item a stretch
+        stretches = "; ".join(
+            line.removeprefix("- ") for line in suspect["suspect_stretches"].splitlines()
+        )
         held = not limits.get(str(year), {}).get("passed", True)
         print(
             f"{year}: {suspect['suspect_half_hours']} suspect half-hours "

@@ -16,6 +16,16 @@ MELBOURNE_LONGITUDE = 144.9631
 HALF_HOURS_PER_DAY = 48
 HALF_HOUR = pd.Timedelta(minutes=30)
 DECEMBER = 12
+DECEMBER_DAYS = 31
+# Melbourne keeps one UTC offset all December: its days are all 48 half-hours long
+DECEMBER_HALF_HOURS = DECEMBER_DAYS * HALF_HOURS_PER_DAY
+
+
+def december_instants(year: int) -> pd.Series:
+    """Every half-hour of December ``year`` in Melbourne, as UTC."""
+    start = pd.Timestamp(year=year, month=DECEMBER, day=1, tz=MELBOURNE)
+    local = pd.date_range(start, periods=DECEMBER_HALF_HOURS, freq=HALF_HOUR)
+    return pd.Series(local.tz_convert("UTC"), name="time_utc")
 
 
 def as_utc(time: pd.Series) -> pd.Series:

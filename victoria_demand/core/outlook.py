@@ -32,7 +32,13 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from victoria_demand.core.calendar import HALF_HOUR, HALF_HOURS_PER_DAY, MELBOURNE, to_melbourne
+from victoria_demand.core.calendar import (
+    DECEMBER,
+    HALF_HOUR,
+    HALF_HOURS_PER_DAY,
+    december_instants,
+    to_melbourne,
+)
 from victoria_demand.core.feature_set import MODEL_INPUTS
 from victoria_demand.core.forecaster import HISTORY_HALF_HOURS
 from victoria_demand.core.intervals import add_residual_days
@@ -43,6 +49,7 @@ from victoria_demand.core.suspect_readings import (
     is_suspect,
     temperature_is_suspect,
 )
+from victoria_demand.core.years import month_start
 
 WINDOW_DAYS = 15
 WIDEN_DAYS = 5  # the window grows by this much while the history has no block for a date
@@ -270,13 +277,6 @@ def december_days(year: int) -> pd.DatetimeIndex:
     return pd.date_range(f"{year}-12-01", f"{year}-12-31", freq="D")
 
 
-def december_instants(year: int) -> pd.Series:
-    """Every half-hour of December ``year`` in Melbourne (no clock change), as UTC."""
-    start = pd.Timestamp(f"{year}-12-01", tz=MELBOURNE)
-    local = pd.date_range(start, periods=31 * HALF_HOURS_PER_DAY, freq="30min")
-    return pd.Series(local.tz_convert("UTC"), name="time_utc")
-
-
 @dataclass(frozen=True)
 class OutlookScores:
     """The outlook against the December observed so far (whole days)."""
@@ -345,7 +345,7 @@ def issue_outlook(
     ``holiday``, any span of years): only rows before 1 December 00:00 in Melbourne are read.
     ``pipeline`` and ``residual_days`` are the year's model, fit on January-November.
     ``weather``, a user's temperature scenarios (``weather_file``), replaces the history's."""
-    issued_at = pd.Timestamp(f"{year}-12-01", tz=MELBOURNE).tz_convert("UTC")
+    issued_at = month_start(year, DECEMBER)
     known = rows.loc[rows["time_utc"] < issued_at]
     context = known.tail(HISTORY_HALF_HOURS).loc[:, list(MODEL_INPUTS)]
     expected_start = issued_at - HISTORY_HALF_HOURS * HALF_HOUR

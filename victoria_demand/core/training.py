@@ -11,7 +11,12 @@ from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from victoria_demand.core.calendar import DECEMBER, HALF_HOURS_PER_DAY, to_melbourne
+from victoria_demand.core.calendar import (
+    DECEMBER,
+    DECEMBER_HALF_HOURS,
+    HALF_HOURS_PER_DAY,
+    to_melbourne,
+)
 from victoria_demand.core.feature_set import FEATURE_SET, MODEL_INPUTS, FeatureSet
 from victoria_demand.core.features import (
     Daylight,
@@ -33,7 +38,6 @@ from victoria_demand.core.suspect_readings import is_suspect
 
 TARGET = "demand_mw"
 SEASONAL_NAIVE_PERIOD = 7 * 48  # one week of half-hours
-DECEMBER_HALF_HOURS = 31 * HALF_HOURS_PER_DAY  # Melbourne keeps one UTC offset all December
 
 
 @dataclass(frozen=True)

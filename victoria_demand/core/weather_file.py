@@ -14,7 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from victoria_demand.core.calendar import HALF_HOURS_PER_DAY, MELBOURNE
+from victoria_demand.core.calendar import (
+    DECEMBER_DAYS,
+    HALF_HOURS_PER_DAY,
+    MELBOURNE,
+    december_instants,
+)
 from victoria_demand.core.errors import DemandDataError
 from victoria_demand.core.raw import TEMPERATURE_RANGE_C, parse_number, parse_time, read_csv_table
 
@@ -40,11 +45,7 @@ def read_weather_scenarios(content: bytes, *, name: str) -> WeatherFile:
     temperature = parse_number(
         table["temperature_c"], "temperature_c", name, TEMPERATURE_RANGE_C, "degrees C"
     )
-    december = pd.date_range(
-        pd.Timestamp(f"{year}-12-01", tz=MELBOURNE),
-        periods=31 * HALF_HOURS_PER_DAY,
-        freq="30min",
-    ).tz_convert("UTC")
+    december = pd.DatetimeIndex(december_instants(year))
     slot = pd.Series(december.get_indexer(pd.DatetimeIndex(time_utc)), index=table.index)
     outside = np.flatnonzero((slot < 0).to_numpy())
     if len(outside):
@@ -74,7 +75,7 @@ def read_weather_scenarios(content: bytes, *, name: str) -> WeatherFile:
             f"at {gap.isoformat()}: every scenario covers each half-hour once",
             column="time",
         )
-    return WeatherFile(year, scenarios.reshape(len(order), 31, HALF_HOURS_PER_DAY))
+    return WeatherFile(year, scenarios.reshape(len(order), DECEMBER_DAYS, HALF_HOURS_PER_DAY))
 
 
 def _error(name: str, column: str, row: int, problem: str) -> DemandDataError:

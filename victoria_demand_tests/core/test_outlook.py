@@ -8,13 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from victoria_demand.core.calendar import HALF_HOURS_PER_DAY
+from victoria_demand.core.calendar import HALF_HOURS_PER_DAY, december_instants
 from victoria_demand.core.cleaning import clean_year
 from victoria_demand.core.forecaster import CONTEXT, HISTORY_HALF_HOURS
 from victoria_demand.core.outlook import (
     WINDOW_DAYS,
     december_days,
-    december_instants,
     december_outcome,
     issue_outlook,
     scenario_forecasts,

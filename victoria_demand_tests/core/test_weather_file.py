@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from victoria_demand.core.calendar import december_instants
 from victoria_demand.core.errors import DemandDataError
-from victoria_demand.core.outlook import december_instants
 from victoria_demand.core.weather_file import read_weather_scenarios
 
 YEAR = 2014

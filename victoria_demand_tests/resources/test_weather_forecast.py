@@ -7,8 +7,8 @@ import hashlib
 
 import pytest
 
+from victoria_demand.core.calendar import december_instants
 from victoria_demand.core.errors import DemandDataError
-from victoria_demand.core.outlook import december_instants
 from victoria_demand.resources.weather_forecast import WeatherForecast
 
 

@@ -11,7 +11,8 @@ import pytest
 from mlflow.tracking import MlflowClient
 
 from victoria_demand.cli.pipeline import Pipeline
-from victoria_demand.core.outlook import METHOD, december_instants
+from victoria_demand.core.calendar import december_instants
+from victoria_demand.core.outlook import METHOD
 from victoria_demand.defs.asset_keys import DECEMBER_MODEL, DECEMBER_OUTLOOK
 from victoria_demand_tests.state import MODEL, copy_home
 
