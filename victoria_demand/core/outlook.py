@@ -4,17 +4,19 @@ probability of exceedance (POE), the way AEMO publishes demand.
 
 The method:
 
-* **Weather scenarios**: the day-block bootstrap of Hyndman & Fan (2010, "Density
+* **Weather scenarios**: the seasonal block bootstrap of Hyndman & Fan (2010, "Density
   forecasting for long-term peak electricity demand", IEEE Trans. Power Systems 25(2), the
-  model AEMO used), which fills December with blocks of consecutive historical days taken
-  from the same time of year (here within +-15 days of the target's day of year, widened
-  only where the history has none, as for the first year of a file, whose December days come
-  from late November and January). The days are resampled as anomalies from the annual
-  temperature cycle fitted to the history (two harmonics, as in the seasonal mean of Magnano
-  & Boland, 2007, "Generation of synthetic sequences of electricity demand: application in
-  South Australia", Energy 32(11)) and put back on December's own seasonal mean, so that a
-  January day does not bring January's warmth into December. Scenario temperatures are
-  kept within the range the model was fit on: the learned response is not extrapolated.
+  model AEMO used), with the paper's own blocks: December is filled with blocks of 20 +- 5
+  consecutive historical days (the length drawn for each block), each starting within
+  +-5 days of its target's day of year in a random earlier year. Where the history has no
+  such start (the first year of a file, whose December days come from late November and
+  January), the window widens 5 days at a time until it has one. The days are resampled
+  as anomalies from the annual temperature cycle fitted to the history (two harmonics, as
+  in the seasonal mean of Magnano & Boland, 2007, "Generation of synthetic sequences of
+  electricity demand: application in South Australia", Energy 32(11)) and put back on
+  December's own seasonal mean, so that a January day does not bring January's warmth
+  into December. Scenario temperatures are kept within the range the model was fit on:
+  the learned response is not extrapolated.
 * **The model's own error**: whole days of its out-of-sample residuals at a month-ahead
   horizon (the calibration days the December peak already draws from, ``intervals.py``),
   added to each scenario's forecast day by day, of the same day type.
@@ -51,17 +53,17 @@ from victoria_demand.core.suspect_readings import (
 )
 from victoria_demand.core.years import month_start
 
-WINDOW_DAYS = 15
+SHIFT_DAYS = 5  # a block starts within +-5 days of its target's day of year (H&F 2010)
+BLOCK_DAYS = (15, 25)  # each block's length, drawn uniformly: 20 +- 5 days (H&F 2010)
 WIDEN_DAYS = 5  # the window grows by this much while the history has no block for a date
-BLOCK_DAYS = 7
 HARMONICS = 2
 WEATHER_SCENARIOS = 60
 RESIDUAL_DRAWS = 10
 RANDOM_STATE = 0
 METHOD = (
-    f"day-block bootstrap of temperature anomalies (Hyndman & Fan 2010), blocks of "
-    f"{BLOCK_DAYS} days within +-{WINDOW_DAYS} days of the date, {WEATHER_SCENARIOS} "
-    f"scenarios x {RESIDUAL_DRAWS} residual days"
+    f"seasonal block bootstrap of temperature anomalies (Hyndman & Fan 2010), blocks of "
+    f"{BLOCK_DAYS[0]}-{BLOCK_DAYS[1]} days shifted up to +-{SHIFT_DAYS} days, "
+    f"{WEATHER_SCENARIOS} scenarios x {RESIDUAL_DRAWS} residual days"
 )
 # The model steps whose output depends on time alone: computed once for every scenario.
 TIME_ONLY_STEPS = ("calendar", "daylight")
@@ -137,6 +139,28 @@ def _circular_distance(day_of_year: np.ndarray, target: int) -> np.ndarray:
     return np.abs((day_of_year - target + 182) % 365 - 182)
 
 
+def _days_that_follow(history: WeatherHistory) -> np.ndarray:
+    """For each history day, how many consecutive whole days start with it."""
+    follow = np.ones(len(history.dates), dtype=int)
+    for i in range(len(history.dates) - 2, -1, -1):
+        if history.dates[i + 1] == history.dates[i] + 1:
+            follow[i] += follow[i + 1]
+    return follow
+
+
+def _block_starts(
+    day_of_year: np.ndarray, days_that_follow: np.ndarray, target: int, length: int
+) -> np.ndarray:
+    """The history days a block of ``length`` days for day of year ``target`` may start on."""
+    distance = _circular_distance(day_of_year, target)
+    window = SHIFT_DAYS
+    while True:
+        starts = np.flatnonzero((distance <= window) & (days_that_follow >= length))
+        if len(starts) or window > 366:
+            return starts
+        window += WIDEN_DAYS
+
+
 def temperature_scenarios(
     history: WeatherHistory,
     days: pd.DatetimeIndex,
@@ -151,25 +175,22 @@ def temperature_scenarios(
     coefficients = annual_cycle(history)
     anomalies = history.temperatures - seasonal_mean(coefficients, history.day_of_year)[:, None]
     target_mean = seasonal_mean(coefficients, days.dayofyear.to_numpy())
-    # a block may start on a day whose following days are all in the history
-    run_after = np.zeros(len(history.dates), dtype=int)
-    for i in range(len(history.dates) - 1, -1, -1):
-        follows = i + 1 < len(history.dates) and history.dates[i + 1] == history.dates[i] + 1
-        run_after[i] = 1 + (run_after[i + 1] if follows else 0)
+    days_that_follow = _days_that_follow(history)
+    starts_for: dict[tuple[int, int], np.ndarray] = {}  # the same blocks recur across scenarios
     picked = np.empty((scenarios, len(days)), dtype=int)
-    for start in range(0, len(days), BLOCK_DAYS):
-        length = min(BLOCK_DAYS, len(days) - start)
-        distance = _circular_distance(history.day_of_year, int(days[start].dayofyear))
-        window = WINDOW_DAYS
-        while True:
-            candidates = np.flatnonzero((distance <= window) & (run_after >= length))
-            if len(candidates) or window > 366:
-                break
-            window += WIDEN_DAYS
-        if not len(candidates):
-            raise ValueError("the history holds no run of whole days long enough for a block")
-        first = candidates[rng.integers(0, len(candidates), size=scenarios)]
-        picked[:, start : start + length] = first[:, None] + np.arange(length)[None, :]
+    for scenario in range(scenarios):
+        first = 0
+        while first < len(days):
+            length = min(int(rng.integers(BLOCK_DAYS[0], BLOCK_DAYS[1] + 1)), len(days) - first)
+            key = (int(days[first].dayofyear), length)
+            if key not in starts_for:
+                starts_for[key] = _block_starts(history.day_of_year, days_that_follow, *key)
+            starts = starts_for[key]
+            if not len(starts):
+                raise ValueError("the history holds no run of whole days long enough for a block")
+            start = starts[rng.integers(0, len(starts))]
+            picked[scenario, first : first + length] = start + np.arange(length)
+            first += length
     temperatures = anomalies[picked] + target_mean[None, :, None]
     return TemperatureScenarios(
         temperatures=np.clip(temperatures, *bounds), sources=history.dates[picked]

@@ -12,7 +12,8 @@ from victoria_demand.core.calendar import HALF_HOURS_PER_DAY, december_instants
 from victoria_demand.core.cleaning import clean_year
 from victoria_demand.core.forecaster import CONTEXT, HISTORY_HALF_HOURS
 from victoria_demand.core.outlook import (
-    WINDOW_DAYS,
+    BLOCK_DAYS,
+    SHIFT_DAYS,
     december_days,
     december_outcome,
     issue_outlook,
@@ -55,7 +56,14 @@ def test_scenarios_come_from_before_december_and_the_same_time_of_year(rows):
     scenarios = temperature_scenarios(history, days, scenarios=40)
     assert scenarios.temperatures.shape == (40, 31, HALF_HOURS_PER_DAY)
     assert scenarios.sources.max() < np.datetime64("2013-12-01")
-    assert _day_of_year_distance(scenarios.sources, days).max() <= WINDOW_DAYS + 7
+    assert (
+        _day_of_year_distance(scenarios.sources, days).max() <= SHIFT_DAYS + 1
+    )  # +1: 2012 is a leap year
+    # blocks of consecutive days, all but each scenario's last at least BLOCK_DAYS[0] long
+    for sources in scenarios.sources:
+        breaks = np.flatnonzero(np.diff(sources) != np.timedelta64(1, "D")) + 1
+        runs = np.diff(np.concatenate([[0], breaks, [len(sources)]]))
+        assert runs[:-1].min(initial=BLOCK_DAYS[0]) >= BLOCK_DAYS[0]
     # December 2012 is in the pool, and so are January and late November
     months = pd.DatetimeIndex(scenarios.sources.ravel()).month
     assert {12, 11, 1} <= set(months)
