@@ -22,10 +22,13 @@ import numpy as np
 import pandas as pd
 
 from victoria_demand.core.calendar import HALF_HOURS_PER_DAY
+from victoria_demand.core.model_format import OutdatedModelError
 
 LOWER_QUANTILE, UPPER_QUANTILE = 0.1, 0.9
 BLOCKS_PER_DAY = 6
 DAY_TYPES = ("workday", "day_off")
+_DAY_TYPES_RECORDED = {False: "working_days", True: "days_off"}  # as MLflow runs hold them
+RESIDUAL_DAYS_VERSION = 2  # 2: each day recorded with its highest temperature
 PEAK_SIMULATIONS = 2000
 RANDOM_STATE = 0
 # Months forecast one at a time from the months before them, at December's month-ahead
@@ -94,30 +97,75 @@ class PeakForecast:
         }
 
 
-def residual_days(residuals: pd.DataFrame) -> dict[bool, np.ndarray]:
-    """Whole days of residuals (one row of 48 half-hours per day), by whether a day off.
+@dataclass(frozen=True)
+class ResidualDays:
+    """Whole days of calibration residuals (actual - forecast, MW; one row of 48 half-hours
+    per day) by whether a day off, with the highest temperature of each of those days: the
+    weather the model erred in, which the outlook draws by (``outlook.py``)."""
 
-    ``residuals`` has ``date``, ``half_hour``, ``day_off`` and ``residual``; days of a
-    daylight-saving change (46 or 50 half-hours) are left out.
-    """
+    residuals: dict[bool, np.ndarray]  # {day_off: (days, 48)}
+    max_temperature_c: dict[bool, np.ndarray]  # {day_off: (days,)}
+
+    def as_dict(self) -> dict:
+        recorded: dict = {}
+        for off, name in _DAY_TYPES_RECORDED.items():
+            if off in self.residuals:
+                recorded[name] = self.residuals[off].tolist()
+                recorded[f"{name}_max_temperature_c"] = self.max_temperature_c[off].tolist()
+        return recorded
+
+    @classmethod
+    def from_dict(cls, recorded: dict, label: str) -> ResidualDays:
+        kinds = {off: name for off, name in _DAY_TYPES_RECORDED.items() if name in recorded}
+        if any(f"{name}_max_temperature_c" not in recorded for name in kinds.values()):
+            raise OutdatedModelError(
+                f"{label}: its residual days were logged by an earlier release, without each "
+                "day's highest temperature: materialize every December year again, from the "
+                "first (`python -m victoria_demand run --force`)"
+            )
+        return cls(
+            residuals={off: np.asarray(recorded[name], dtype=float) for off, name in kinds.items()},
+            max_temperature_c={
+                off: np.asarray(recorded[f"{name}_max_temperature_c"], dtype=float)
+                for off, name in kinds.items()
+            },
+        )
+
+    def of_type(self, day_off: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The days of one type, residuals and highest temperatures (the other type's where
+        the calibration window had none, as in a short partial source)."""
+        kind = day_off if day_off in self.residuals else not day_off
+        return self.residuals[kind], self.max_temperature_c[kind]
+
+
+def residual_days(residuals: pd.DataFrame) -> ResidualDays:
+    """The whole days of ``residuals`` (``date``, ``half_hour``, ``day_off``, ``residual``,
+    ``temperature_c``); days of a daylight-saving change (46 or 50 half-hours) are left
+    out."""
     days: dict[bool, list[np.ndarray]] = {False: [], True: []}
+    hottest: dict[bool, list[float]] = {False: [], True: []}
     for _, day in residuals.groupby("date", sort=True):
         if len(day) == HALF_HOURS_PER_DAY and day["half_hour"].is_unique:
             ordered = day.sort_values("half_hour")
-            days[bool(day["day_off"].iloc[0])].append(ordered["residual"].to_numpy(float))
-    return {off: np.vstack(rows) for off, rows in days.items() if rows}
+            off = bool(day["day_off"].iloc[0])
+            days[off].append(ordered["residual"].to_numpy(float))
+            hottest[off].append(float(day["temperature_c"].max()))
+    return ResidualDays(
+        residuals={off: np.vstack(rows) for off, rows in days.items() if rows},
+        max_temperature_c={off: np.asarray(t) for off, t in hottest.items() if t},
+    )
 
 
 def add_residual_days(
     members: np.ndarray,
     day_off_by_day: np.ndarray,
-    days: dict[bool, np.ndarray],
+    days: ResidualDays,
     rng: np.random.Generator,
 ) -> None:
     """Add to every day of every member, (members, days, 48) MW, a whole calibration day of
-    residuals of the same day type (the other type's where the pool has none), in place."""
+    residuals of the same day type, in place."""
     for off in (False, True):
-        pool = days.get(off, days.get(not off))
+        pool, _ = days.of_type(off)
         which = np.flatnonzero(np.asarray(day_off_by_day, dtype=bool) == off)
         if len(which) == 0:
             continue
@@ -128,7 +176,7 @@ def add_residual_days(
 def peak_forecast(
     forecast_by_day: np.ndarray,
     day_off_by_day: np.ndarray,
-    days: dict[bool, np.ndarray],
+    days: ResidualDays,
     simulations: int = PEAK_SIMULATIONS,
     random_state: int = RANDOM_STATE,
 ) -> PeakForecast:

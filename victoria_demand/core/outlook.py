@@ -19,7 +19,12 @@ The method:
   the learned response is not extrapolated.
 * **The model's own error**: whole days of its out-of-sample residuals at a month-ahead
   horizon (the calibration days the December peak already draws from, ``intervals.py``),
-  added to each scenario's forecast day by day, of the same day type.
+  added to each scenario's forecast day by day, of the same day type, each drawn from the
+  calibration days whose highest temperature is nearest the scenario day's: the
+  nearest-neighbour bootstrap of Lall & Sharma (1996, "A nearest neighbor bootstrap for
+  resampling hydrologic time series", Water Resources Research 32(3)), with its k =
+  sqrt(n) neighbours weighted 1/j. The model errs differently in heat than in mild
+  weather, and a hot scenario day gets the errors of hot days.
 * **The answer**: quantiles of the ensemble per half-hour (P10, P50, P90), and the POEs of
   December's peak, of its energy and of each day's peak from the ensemble's members.
 
@@ -43,7 +48,7 @@ from victoria_demand.core.calendar import (
 )
 from victoria_demand.core.feature_set import MODEL_INPUTS
 from victoria_demand.core.forecaster import HISTORY_HALF_HOURS
-from victoria_demand.core.intervals import add_residual_days
+from victoria_demand.core.intervals import ResidualDays
 from victoria_demand.core.metrics import band_errors, forecast_errors
 from victoria_demand.core.public_holidays import holiday_flags
 from victoria_demand.core.suspect_readings import (
@@ -63,7 +68,8 @@ RANDOM_STATE = 0
 METHOD = (
     f"seasonal block bootstrap of temperature anomalies (Hyndman & Fan 2010), blocks of "
     f"{BLOCK_DAYS[0]}-{BLOCK_DAYS[1]} days shifted up to +-{SHIFT_DAYS} days, "
-    f"{WEATHER_SCENARIOS} scenarios x {RESIDUAL_DRAWS} residual days"
+    f"{WEATHER_SCENARIOS} scenarios x {RESIDUAL_DRAWS} residual days nearest in highest "
+    f"temperature (Lall & Sharma 1996)"
 )
 # The model steps whose output depends on time alone: computed once for every scenario.
 TIME_ONLY_STEPS = ("calendar", "daylight")
@@ -238,20 +244,41 @@ def _weighted_sum(columns: dict[str, np.ndarray], coefficient: dict[str, float])
     return sum(values * coefficient[name] for name, values in columns.items())
 
 
+def nearest_days(
+    hottest: np.ndarray, pool_hottest: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """For each highest temperature in ``hottest``, a day of the pool drawn from the k
+    whose highest temperatures are nearest it (k = sqrt(pool size)), the j-th nearest with
+    weight proportional to 1/j: the nearest-neighbour bootstrap of Lall & Sharma (1996)."""
+    k = max(1, round(np.sqrt(len(pool_hottest))))
+    kernel = 1 / np.arange(1, k + 1)
+    distance = np.abs(np.asarray(hottest)[:, None] - pool_hottest[None, :])
+    nearest = np.argsort(distance, axis=1, kind="stable")[:, :k]
+    rank = rng.choice(k, size=len(nearest), p=kernel / kernel.sum())
+    return nearest[np.arange(len(nearest)), rank]
+
+
 def demand_ensemble(
     forecasts: np.ndarray,
+    hottest_by_day: np.ndarray,
     day_off_by_day: np.ndarray,
-    residual_days: dict[bool, np.ndarray],
+    residual_days: ResidualDays,
     *,
     draws: int = RESIDUAL_DRAWS,
     random_state: int = RANDOM_STATE,
 ) -> np.ndarray:
-    """Each scenario's forecast plus ``draws`` sets of whole residual days of the same day
-    type: (scenarios x draws, half-hours)."""
+    """Each scenario's forecast, (scenarios, half-hours), plus ``draws`` sets of whole
+    residual days of the same day type, each from the calibration days whose highest
+    temperature is nearest that scenario day's (``hottest_by_day``, (scenarios, days)):
+    (scenarios x draws, half-hours)."""
     days = len(day_off_by_day)
     by_day = forecasts.reshape(len(forecasts), days, HALF_HOURS_PER_DAY)
     members = np.repeat(by_day, draws, axis=0)
-    add_residual_days(members, day_off_by_day, residual_days, np.random.default_rng(random_state))
+    hottest = np.repeat(hottest_by_day, draws, axis=0)
+    rng = np.random.default_rng(random_state)
+    for day, day_off in enumerate(np.asarray(day_off_by_day, dtype=bool)):
+        residuals, pool_hottest = residual_days.of_type(bool(day_off))
+        members[:, day, :] += residuals[nearest_days(hottest[:, day], pool_hottest, rng)]
     return members.reshape(len(members), -1)
 
 
@@ -357,15 +384,17 @@ class IssuedOutlook:
 
 def issue_outlook(
     pipeline: Pipeline,
-    residual_days: dict[bool, np.ndarray],
+    residual_days: ResidualDays,
     rows: pd.DataFrame,
     year: int,
     weather: np.ndarray | None = None,
+    random_state: int = RANDOM_STATE,
 ) -> IssuedOutlook:
     """The outlook of December ``year`` from ``rows`` (``time_utc``, ``temperature_c``,
     ``holiday``, any span of years): only rows before 1 December 00:00 in Melbourne are read.
     ``pipeline`` and ``residual_days`` are the year's model, fit on January-November.
-    ``weather``, a user's temperature scenarios (``weather_file``), replaces the history's."""
+    ``weather``, a user's temperature scenarios (``weather_file``), replaces the history's.
+    ``random_state`` seeds the scenarios and the residual draws."""
     issued_at = month_start(year, DECEMBER)
     known = rows.loc[rows["time_utc"] < issued_at]
     context = known.tail(HISTORY_HALF_HOURS).loc[:, list(MODEL_INPUTS)]
@@ -381,13 +410,24 @@ def issue_outlook(
     )
     bounds = (float(this_year.min()), float(this_year.max()))
     scenarios = (
-        temperature_scenarios(weather_history(known, issued_at), december_days(year), bounds=bounds)
+        temperature_scenarios(
+            weather_history(known, issued_at),
+            december_days(year),
+            bounds=bounds,
+            random_state=random_state,
+        )
         if weather is None
         else TemperatureScenarios(temperatures=np.clip(weather, *bounds), sources=None)
     )
     forecasts = scenario_forecasts(pipeline, context, december, scenarios.temperatures)
     day_off = pipeline.named_steps["calendar"].transform(december)["day_off"].to_numpy(bool)
-    ensemble = demand_ensemble(forecasts, day_off[::HALF_HOURS_PER_DAY], residual_days)
+    ensemble = demand_ensemble(
+        forecasts,
+        scenarios.temperatures.max(axis=2),
+        day_off[::HALF_HOURS_PER_DAY],
+        residual_days,
+        random_state=random_state,
+    )
     return IssuedOutlook(
         year=year,
         issued_at=issued_at,

@@ -29,6 +29,7 @@ from victoria_demand.core.intervals import (
     CALIBRATION_MONTHS,
     PEAK_CALIBRATION_MONTHS,
     PeakForecast,
+    ResidualDays,
     peak_forecast,
     residual_days,
     residual_quantiles,
@@ -126,7 +127,7 @@ class YearDesign:
 
     features: Pipeline  # the fitted feature steps
     matrix: pd.DataFrame
-    calendar: pd.DataFrame  # day_off, block, half_hour of each row
+    calendar: pd.DataFrame  # the inputs with day_off, block, half_hour of each row
     months: np.ndarray  # Melbourne calendar month of each row
     target: np.ndarray
     usable: np.ndarray  # not a suspect reading: what is fit on and scored
@@ -155,7 +156,7 @@ def calibration_residuals(design: YearDesign) -> pd.DataFrame:
     regression fit on the months before it, with its temperature history as December has.
 
     Columns: ``residual`` (actual - forecast, MW), the origin's ``month``, ``day_off``,
-    ``block``, ``half_hour`` and the Melbourne ``date``.
+    ``block``, ``half_hour``, the Melbourne ``date`` and the ``temperature_c``.
     """
     # Each origin's least squares from the normal equations of the months before it, summed
     # month by month: the minimum-norm solution LinearRegression finds (residuals equal to
@@ -170,6 +171,7 @@ def calibration_residuals(design: YearDesign) -> pd.DataFrame:
             "block": design.calendar["block"].to_numpy(),
             "half_hour": design.calendar["half_hour"].to_numpy(),
             "date": to_melbourne(design.calendar["time_utc"]).dt.date.to_numpy(),
+            "temperature_c": design.calendar["temperature_c"].to_numpy(),
         }
     )
     # The rows are in time order, so each month is one stretch of them: views, not copies
@@ -205,7 +207,7 @@ class FittedYear:
     residuals: pd.DataFrame  # calibration_residuals
 
     @property
-    def peak_days(self) -> dict[bool, np.ndarray]:
+    def peak_days(self) -> ResidualDays:
         """Whole days of residuals the peak (and the outlook) draw from."""
         in_peak_months = self.residuals["month"].isin(PEAK_CALIBRATION_MONTHS)
         return residual_days(self.residuals.loc[in_peak_months])
@@ -230,7 +232,7 @@ def fit_year(clean: pd.DataFrame, feature_set: FeatureSet = FEATURE_SET) -> Fitt
 
 
 def score_december(
-    forecaster: DemandForecaster, peak_days: dict[bool, np.ndarray], clean: pd.DataFrame
+    forecaster: DemandForecaster, peak_days: ResidualDays, clean: pd.DataFrame
 ) -> DecemberScore:
     """``forecaster`` (a year's model, with ``peak_days``, its whole residual days) scored on
     ``clean``'s December, beside the seasonal naive."""

@@ -30,7 +30,7 @@ from pydantic import PrivateAttr
 
 from victoria_demand.core.champion import ChampionDecision, current_champion
 from victoria_demand.core.feature_set import FEATURE_SET, FeatureSet
-from victoria_demand.core.intervals import CALIBRATION_MONTHS
+from victoria_demand.core.intervals import CALIBRATION_MONTHS, ResidualDays
 from victoria_demand.core.model_format import (
     OutdatedModelError,
     model_requirements,
@@ -40,8 +40,6 @@ from victoria_demand.core.retry import call_with_retries
 from victoria_demand.serving import pyfunc_model
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from victoria_demand.core.forecaster import DemandForecaster
     from victoria_demand.core.training import DecemberScore, FittedYear
 
@@ -51,7 +49,6 @@ ARTIFACT_FILES = {"pipeline": "pipeline.json", "residuals": "residuals.json"}
 FEATURE_SET_TAG = "feature_set_version"
 # the model's whole days of out-of-sample residuals: what its peak POEs and its outlook draw
 RESIDUAL_DAYS_FILE = "peak_residual_days.json"
-_DAY_TYPES = {False: "working_days", True: "days_off"}
 _NOT_FOUND = ErrorCode.Name(RESOURCE_DOES_NOT_EXIST)
 _ALIAS_UNSET = ErrorCode.Name(INVALID_PARAMETER_VALUE)
 # MLflow's HTTP client retries on its own, by default for minutes; bound it, and let
@@ -215,7 +212,6 @@ class MlflowRegistry(ConfigurableResource):
             "interval_calibration_months": ",".join(map(str, CALIBRATION_MONTHS)),
             "suspect_half_hours_left_out": int((~fitted.design.usable).sum()),
         }
-        residual_days = {_DAY_TYPES[off]: days.tolist() for off, days in fitted.peak_days.items()}
         with (
             tempfile.TemporaryDirectory() as scratch,
             mlflow.start_run(
@@ -225,7 +221,7 @@ class MlflowRegistry(ConfigurableResource):
             mlflow.log_params(params)
             mlflow.log_dict(feature_set.describe(), "feature_set.json")
             mlflow.log_dict(fitted.forecaster.residuals.as_dict(), "band_residual_quantiles.json")
-            mlflow.log_dict(residual_days, RESIDUAL_DAYS_FILE)
+            mlflow.log_dict(fitted.peak_days.as_dict(), RESIDUAL_DAYS_FILE)
             _log_files(images or {})
             pipeline_file = Path(scratch) / ARTIFACT_FILES["pipeline"]
             write_pipeline(pipeline, pipeline_file)
@@ -277,10 +273,8 @@ class MlflowRegistry(ConfigurableResource):
                 self.client.log_artifacts(run_id, scratch)
 
     @_retried
-    def load_residual_days(self, run_id: str) -> dict[bool, np.ndarray]:
+    def load_residual_days(self, run_id: str) -> ResidualDays:
         """A model's whole days of residuals, as its training run logged them."""
-        import numpy as np
-
         with tempfile.TemporaryDirectory() as scratch:
             path = mlflow.artifacts.download_artifacts(
                 run_id=run_id,
@@ -289,11 +283,7 @@ class MlflowRegistry(ConfigurableResource):
                 tracking_uri=self.tracking_uri,
             )
             recorded = json.loads(Path(path).read_text())
-        return {
-            off: np.asarray(recorded[name], dtype=float)
-            for off, name in _DAY_TYPES.items()
-            if name in recorded
-        }
+        return ResidualDays.from_dict(recorded, f"run {run_id}")
 
     @_retried
     def _register_version(self, run_id: str, model_uri: str, tags: dict[str, str]) -> str:

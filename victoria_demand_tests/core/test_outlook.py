@@ -11,12 +11,15 @@ import pytest
 from victoria_demand.core.calendar import HALF_HOURS_PER_DAY, december_instants
 from victoria_demand.core.cleaning import clean_year
 from victoria_demand.core.forecaster import CONTEXT, HISTORY_HALF_HOURS
+from victoria_demand.core.intervals import ResidualDays
 from victoria_demand.core.outlook import (
     BLOCK_DAYS,
     SHIFT_DAYS,
     december_days,
     december_outcome,
+    demand_ensemble,
     issue_outlook,
+    nearest_days,
     scenario_forecasts,
     score_to_date,
     summarize,
@@ -101,6 +104,31 @@ def test_each_scenario_gets_the_models_own_answer(fitted_2013, rows):
         )
         expected = fitted_2013.forecaster.predict(request)["forecast_mw"].to_numpy()
         np.testing.assert_allclose(answer, expected, rtol=0, atol=1e-6)
+
+
+def test_residual_days_are_drawn_from_the_days_nearest_in_temperature():
+    pool_hottest = np.arange(10.0, 42.0, 2.0)  # 16 calibration days: k = 4 neighbours
+    drawn = nearest_days(np.full(4000, 21.0), pool_hottest, np.random.default_rng(0))
+    counts = np.bincount(drawn, minlength=len(pool_hottest))
+    # 20 and 22 degrees (tied: the first in the pool ranks first), then 18 and 24; weights 1/j
+    assert set(np.flatnonzero(counts)) == {5, 6, 4, 7}
+    np.testing.assert_allclose(
+        counts[[5, 6, 4, 7]] / 4000, [12, 6, 4, 3] / np.sum([12, 6, 4, 3]), atol=0.02
+    )
+
+
+def test_a_hot_scenario_day_gets_the_errors_of_hot_days():
+    # calibration day i reached 10 + i degrees and its model erred by i MW all day
+    residuals = np.repeat(np.arange(25.0)[:, None], HALF_HOURS_PER_DAY, axis=1)
+    days = ResidualDays({False: residuals}, {False: 10.0 + np.arange(25.0)})
+    forecasts = np.zeros((2, 2 * HALF_HOURS_PER_DAY))  # two scenarios of two days
+    hottest = np.array([[12.0, 33.0], [33.0, 12.0]])
+    members = demand_ensemble(forecasts, hottest, np.zeros(2, dtype=bool), days, draws=50)
+    errors = members.reshape(2, 50, 2, HALF_HOURS_PER_DAY)[..., 0]  # (scenario, draw, day)
+    # k = 5: a 12-degree day draws from days 0-4, a 33-degree day from days 21-24 and 20
+    assert set(np.unique(errors[0, :, 0])) <= {0, 1, 2, 3, 4}
+    assert set(np.unique(errors[0, :, 1])) <= {20, 21, 22, 23, 24}
+    assert set(np.unique(errors[1, :, 0])) <= {20, 21, 22, 23, 24}
 
 
 def test_quantiles_and_poes_of_a_known_ensemble():

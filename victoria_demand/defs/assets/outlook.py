@@ -21,7 +21,7 @@ from victoria_demand.resources.forecast_store import OUTLOOK_TABLE
 from victoria_demand.resources.mlflow_registry import MlflowRegistry
 from victoria_demand.resources.weather_forecast import WeatherForecast
 
-CODE_VERSION = "2"  # the method's parameters (core/outlook.py) are part of this version
+CODE_VERSION = "3"  # the method's parameters (core/outlook.py) are part of this version
 
 
 def december_outlook(

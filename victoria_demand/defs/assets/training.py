@@ -19,6 +19,7 @@ from dagster import (
 
 from victoria_demand.core.cleaning import content_hash
 from victoria_demand.core.feature_set import FEATURE_SET
+from victoria_demand.core.intervals import RESIDUAL_DAYS_VERSION
 from victoria_demand.core.model_format import MODEL_FORMAT_VERSION
 from victoria_demand.defs.asset_keys import DECEMBER_MODEL, DECEMBER_SCORE, TRAINING_DEMAND
 from victoria_demand.defs.automation import when_missing_or_stale
@@ -146,9 +147,11 @@ def training_assets(partitions: YearPartitions) -> list[AssetsDefinition]:
             # the data version derives from this and the training rows': retraining on the
             # same rows with the same features is the same model to everything downstream.
             # A new model format retrains too: this release reads no other. (Models fit
-            # before December was left out of their input had no residual days logged.)
+            # before December was left out of their input had no residual days logged, and
+            # before residual days 2 no temperature with each day.)
             code_version=(
                 f"features-{FEATURE_SET.version}.format-{MODEL_FORMAT_VERSION}.january-november"
+                f".residual-days-{RESIDUAL_DAYS_VERSION}"
             ),
             automation_condition=when_missing_or_stale(),
             description=(
