@@ -182,16 +182,13 @@ def temperature_scenarios(
     anomalies = history.temperatures - seasonal_mean(coefficients, history.day_of_year)[:, None]
     target_mean = seasonal_mean(coefficients, days.dayofyear.to_numpy())
     days_that_follow = _days_that_follow(history)
-    starts_for: dict[tuple[int, int], np.ndarray] = {}  # the same blocks recur across scenarios
     picked = np.empty((scenarios, len(days)), dtype=int)
     for scenario in range(scenarios):
         first = 0
         while first < len(days):
             length = min(int(rng.integers(BLOCK_DAYS[0], BLOCK_DAYS[1] + 1)), len(days) - first)
-            key = (int(days[first].dayofyear), length)
-            if key not in starts_for:
-                starts_for[key] = _block_starts(history.day_of_year, days_that_follow, *key)
-            starts = starts_for[key]
+            target = int(days[first].dayofyear)
+            starts = _block_starts(history.day_of_year, days_that_follow, target, length)
             if not len(starts):
                 raise ValueError("the history holds no run of whole days long enough for a block")
             start = starts[rng.integers(0, len(starts))]
